@@ -36,21 +36,21 @@ build_one() {
     cd "$work/src"
     case "$pkg" in
       opus)
-        emconfigure ./configure --prefix="$prefix" --disable-shared --enable-static --disable-asm \
+        emscripten_env emconfigure ./configure --prefix="$prefix" --disable-shared --enable-static --disable-asm \
           --disable-rtcd --disable-intrinsics --disable-doc --disable-extra-programs \
           --disable-stack-protector CFLAGS="$CODEC_CFLAGS" >"$work/configure.log" 2>&1
         ;;
       libvpx)
         # Without STRIP=llvm-strip-14 the archive loses its symbol index.
-        STRIP=llvm-strip-14 emconfigure ./configure --prefix="$prefix" --target=generic-gnu \
+        STRIP=llvm-strip-14 emscripten_env emconfigure ./configure --prefix="$prefix" --target=generic-gnu \
           --disable-examples --disable-docs --disable-unit-tests --disable-tools --enable-vp8 \
           --disable-vp9 --disable-multithread --disable-runtime-cpu-detect --enable-static \
           --disable-shared --disable-webm-io --disable-libyuv --enable-realtime-only \
           --extra-cflags="$CODEC_CFLAGS" >"$work/configure.log" 2>&1
         ;;
     esac
-    emmake make -j"$JOBS" >"$work/make.log" 2>&1 || { tail -40 "$work/make.log" >&2; exit 1; }
-    emmake make install >>"$work/make.log" 2>&1
+    emscripten_env emmake make -j"$JOBS" >"$work/make.log" 2>&1 || { tail -40 "$work/make.log" >&2; exit 1; }
+    emscripten_env emmake make install >>"$work/make.log" 2>&1
   ) || { echo "building $pkg for WASM failed; logs in $work" >&2; exit 1; }
   touch "$prefix/.done"
   ln -sfn "$prefix" "$PREFIX_ROOT/$pkg"

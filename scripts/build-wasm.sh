@@ -7,7 +7,7 @@ source "$(dirname "$0")/env.sh"
 bash "$ROOT/scripts/build-codecs.sh"
 log "C++ core (WASM, Emscripten $(emcc --version 2>/dev/null | sed -n '1s/.* \([0-9][0-9.]*\) .*/\1/p'))"
 # The default emulator flag (--experimental-wasm-threads) is rejected by Node 20.
-emcmake cmake -S "$ROOT" -B "$BUILD_DIR/wasm" -G Ninja -DCMAKE_BUILD_TYPE=Release \
+emscripten_env emcmake cmake -S "$ROOT" -B "$BUILD_DIR/wasm" -G Ninja -DCMAKE_BUILD_TYPE=Release \
   -DTRTC_WASM_CODECS_DIR="$TRTC_CACHE_DIR/codecs" \
   "-DCMAKE_CROSSCOMPILING_EMULATOR=/usr/bin/node;--no-experimental-fetch" >/dev/null
-cmake --build "$BUILD_DIR/wasm" -j "$JOBS"
+emscripten_env cmake --build "$BUILD_DIR/wasm" -j "$JOBS"

@@ -1,9 +1,9 @@
 # Shared environment for the build and test scripts. Source it, do not run it.
-# Emscripten 3.1.6 (Debian) needs these two under Node 20 (see docs/building.md):
-#   NODE_PATH    lets emcc's optimizer find Debian's acorn module;
-#   NODE_OPTIONS stops the 3.1.6 glue from fetch()-ing the .wasm under Node >= 18.
+# Emscripten 3.1.6 (Debian) needs NODE_PATH under Node 20 to find Debian's acorn module for its
+# optimizer (see docs/building.md). The other workaround, NODE_OPTIONS=--no-experimental-fetch,
+# is set only around Emscripten steps (emscripten_env): Playwright needs Node's fetch.
 export NODE_PATH=/usr/share/nodejs
-export NODE_OPTIONS=--no-experimental-fetch
+emscripten_env() { NODE_OPTIONS=--no-experimental-fetch "$@"; }
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 export ROOT

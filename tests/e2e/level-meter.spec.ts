@@ -4,9 +4,11 @@ import { readFileSync } from 'node:fs';
 
 import { expect, test, type Page } from '@playwright/test';
 
+import type * as TrtcModule from '../../types/index';
+
 const { version } = JSON.parse(readFileSync('package.json', 'utf8')) as { version: string };
 
-type TrtcGlobal = typeof import('../../types/index');
+type TrtcGlobal = typeof TrtcModule;
 
 declare global {
   interface Window {

@@ -35,10 +35,14 @@ inline f32x4 abs(f32x4 a) { return wasm_f32x4_abs(a); }
 inline f32x4 max(f32x4 a, f32x4 b) { return wasm_f32x4_pmax(a, b); }
 inline float lane(f32x4 a, int i) {
   switch (i) {
-    case 0: return wasm_f32x4_extract_lane(a, 0);
-    case 1: return wasm_f32x4_extract_lane(a, 1);
-    case 2: return wasm_f32x4_extract_lane(a, 2);
-    default: return wasm_f32x4_extract_lane(a, 3);
+    case 0:
+      return wasm_f32x4_extract_lane(a, 0);
+    case 1:
+      return wasm_f32x4_extract_lane(a, 1);
+    case 2:
+      return wasm_f32x4_extract_lane(a, 2);
+    default:
+      return wasm_f32x4_extract_lane(a, 3);
   }
 }
 #elif defined(__SSE2__)

@@ -1,0 +1,9 @@
+#!/usr/bin/env bash
+# Benchmarks: the C++ kernels natively (Google Benchmark) and as WASM in Chromium (benchmark page).
+# Baseline for every ratio: the same kernel's scalar reference on the same machine and runtime.
+set -euo pipefail
+source "$(dirname "$0")/env.sh"
+cd "$ROOT"
+log "benchmarks"
+node scripts/bench-native.mjs
+node scripts/bench-browser.mjs

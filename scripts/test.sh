@@ -11,14 +11,13 @@ bash scripts/bootstrap.sh || { echo "bootstrap failed" >&2; exit 1; }
 bash scripts/build.sh || { echo "build failed" >&2; exit 1; }
 bash scripts/build-native.sh >/dev/null || { echo "native build failed" >&2; exit 1; }
 
-declare -a names=() results=()
+declare -a results=()
 run() {
   local name="$1"
   shift
   log "$name"
   local t=$SECONDS
   if "$@"; then results+=("ok      $name ($((SECONDS - t)) s)"); else results+=("FAILED  $name ($((SECONDS - t)) s)"); fi
-  names+=("$name")
 }
 
 run "GoogleTest, native (ctest)" ctest --test-dir build/native --output-on-failure

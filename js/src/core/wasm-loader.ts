@@ -28,9 +28,10 @@ export function setAssetsPath(path: string): void {
 
 /** The absolute URL of the assets folder, ending in `/`. */
 export function resolveAssetsBase(): string {
-  const base = typeof document !== 'undefined' && document.baseURI ? document.baseURI : scriptUrl;
-  if (assetsPath !== undefined) return new URL(assetsPath, base).href;
-  return new URL('./wasm/', scriptUrl).href;
+  if (assetsPath === undefined) return new URL('./wasm/', scriptUrl).href;
+  // A relative path is relative to the page, as for any URL the app writes.
+  const page = typeof document !== 'undefined' && document.baseURI ? document.baseURI : scriptUrl;
+  return new URL(assetsPath, page).href;
 }
 
 // A dynamic import that bundlers leave alone: the glue is fetched at run time from the assets

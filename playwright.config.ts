@@ -2,6 +2,8 @@
 // against the real room server serving the built SDK. Run by `npm test` after `npm run build`.
 import { defineConfig } from '@playwright/test';
 
+import { chromiumLaunchOptions } from './scripts/chromium.mjs';
+
 const port = Number(process.env.TRTC_E2E_PORT ?? 8097);
 
 export default defineConfig({
@@ -14,20 +16,7 @@ export default defineConfig({
   use: {
     baseURL: `http://127.0.0.1:${port}`,
     browserName: 'chromium',
-    launchOptions: {
-      executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-      args: [
-        '--no-sandbox',
-        '--use-fake-device-for-media-stream',
-        '--use-fake-ui-for-media-stream',
-        '--autoplay-policy=no-user-gesture-required',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--no-first-run',
-      ],
-    },
+    launchOptions: chromiumLaunchOptions({ fakeMedia: true }),
   },
   webServer: {
     command: `node build/server/index.js --port ${port} --static .`,

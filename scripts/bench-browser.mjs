@@ -3,6 +3,8 @@
 import { spawn } from 'node:child_process';
 import { chromium } from '@playwright/test';
 
+import { chromiumLaunchOptions } from './chromium.mjs';
+
 const port = Number(process.env.TRTC_BENCH_PORT ?? 8098);
 const server = spawn(process.execPath, ['build/server/index.js', '--port', String(port), '--static', '.'], {
   stdio: ['ignore', 'ignore', 'inherit'],
@@ -23,17 +25,7 @@ async function waitForServer() {
 let browser;
 try {
   await waitForServer();
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-    ],
-  });
+  browser = await chromium.launch(chromiumLaunchOptions());
   const page = await browser.newPage();
   await page.goto(`http://127.0.0.1:${port}/wasm/bench/browser/index.html`);
   const r = await page.evaluate(() => window.runBenchmarks());

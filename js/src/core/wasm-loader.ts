@@ -48,7 +48,7 @@ const importModule = (url: string): Promise<{ default: TrtcCoreFactory }> =>
 export function loadCore(): Promise<TrtcCoreModule> {
   if (corePromise) return corePromise;
   const attempt = (async () => {
-    if (typeof WebAssembly !== 'object' || !simdSupported()) {
+    if (!simdSupported()) {
       throw new RtcError({
         code: ErrorCode.NOT_SUPPORTED,
         message: 'This browser has no WebAssembly SIMD (Chrome/Edge 91+, Firefox 89+, Safari 16.4+ have it)',

@@ -1,21 +1,77 @@
-import { createServer, type Server, type ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 
+import { ADMIN_PREFIX, handleAdmin } from './admin.js';
 import type { ServerConfig } from './config.js';
+import type { RoomService } from './rooms.js';
+import type { SignalingServer } from './signaling.js';
 import { serveStatic } from './static-files.js';
+import { genPrivateMapKey, genSig } from './usersig.js';
 
-/** The room server's HTTP side: health and static files (the demo and the built SDK). */
-export function createHttpServer(config: ServerConfig, version: string): Server {
+const MAX_BODY_BYTES = 64 * 1024;
+
+export interface HttpDeps {
+  service: RoomService;
+  signaling: SignalingServer;
+  /** 'ok', 'down', or 'disabled' (--no-janus). */
+  janusState: () => 'ok' | 'down' | 'disabled';
+}
+
+/**
+ * The room server's HTTP side: /health, the SDK's WebSocket at /rtc, the REST admin API, the
+ * dev-only UserSig endpoint, and static files (the demo and the built SDK).
+ */
+export function createHttpServer(config: ServerConfig, version: string, deps: HttpDeps): Server {
   const started = Date.now();
-  return createServer((req, res) => {
+  const server = createServer((req, res) => {
+    let url: URL;
     let pathname: string;
     try {
-      pathname = decodeURIComponent(new URL(req.url ?? '/', 'http://localhost').pathname);
+      url = new URL(req.url ?? '/', 'http://localhost');
+      pathname = decodeURIComponent(url.pathname);
     } catch {
       sendJson(res, 400, { error: { code: 'BAD_REQUEST', message: 'malformed URL' } });
       return;
     }
     if (pathname === '/health') {
-      sendJson(res, 200, { status: 'ok', version, uptimeSeconds: Math.round((Date.now() - started) / 1000) });
+      const janus = deps.janusState();
+      sendJson(res, janus === 'down' ? 503 : 200, {
+        status: janus === 'down' ? 'degraded' : 'ok',
+        janus,
+        version,
+        uptimeSeconds: Math.round((Date.now() - started) / 1000),
+        rooms: deps.service.rooms.size,
+        connections: deps.signaling.connectionCount,
+      });
+      return;
+    }
+    if (pathname.startsWith(ADMIN_PREFIX)) {
+      readBody(req)
+        .then((body) => {
+          const reply = handleAdmin(
+            deps.service,
+            config.secretKey,
+            req.method ?? 'GET',
+            url.pathname,
+            body,
+            req.headers.authorization,
+          );
+          sendJson(res, reply.status, reply.body);
+        })
+        .catch((e: Error) => {
+          if (!res.headersSent) {
+            sendJson(res, e.message === 'too large' ? 413 : 400, {
+              Response: { Error: { Code: 'InvalidParameter', Message: `request body: ${e.message}` } },
+            });
+          }
+        });
+      return;
+    }
+    if (pathname === '/dev/usersig' && config.devUsersig) {
+      devUsersig(config, url, res);
+      return;
+    }
+    if (pathname === '/rtc') {
+      sendJson(res, 426, { error: { code: 'UPGRADE_REQUIRED', message: '/rtc is a WebSocket endpoint' } });
       return;
     }
     serveStatic(config.staticMounts, req, res, pathname)
@@ -26,6 +82,69 @@ export function createHttpServer(config: ServerConfig, version: string): Server 
         if (!res.headersSent) sendJson(res, 500, { error: { code: 'INTERNAL', message: 'internal error' } });
       });
   });
+  server.on('upgrade', (req, socket, head) => {
+    let pathname = '';
+    try {
+      pathname = new URL(req.url ?? '/', 'http://localhost').pathname;
+    } catch {
+      // falls through to the refusal below
+    }
+    if (pathname !== '/rtc') {
+      socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+      return;
+    }
+    deps.signaling.handleUpgrade(req, socket, head);
+  });
+  return server;
+}
+
+/** GET /dev/usersig?userId=…[&expire=s][&roomId=…&privileges=n]: development only. */
+function devUsersig(config: ServerConfig, url: URL, res: ServerResponse): void {
+  const userId = url.searchParams.get('userId') ?? '';
+  const expire = Number(url.searchParams.get('expire') ?? 86400);
+  if (!userId || Buffer.byteLength(userId) > 128 || !Number.isInteger(expire) || expire < 1 || expire > 31536000) {
+    sendJson(res, 400, { error: { code: 'BAD_REQUEST', message: 'expected ?userId=<1–128 bytes>[&expire=1..31536000]' } });
+    return;
+  }
+  if (config.sdkAppId === 0) {
+    sendJson(res, 503, { error: { code: 'NOT_CONFIGURED', message: 'the server has no sdkAppId/secretKey' } });
+    return;
+  }
+  const body: Record<string, unknown> = {
+    sdkAppId: config.sdkAppId,
+    userId,
+    userSig: genSig(config.sdkAppId, config.secretKey, userId, expire),
+    expire,
+  };
+  const roomParam = url.searchParams.get('roomId');
+  if (roomParam !== null) {
+    const privileges = Number(url.searchParams.get('privileges') ?? 255);
+    const room = url.searchParams.get('useStringRoomId') === 'true' ? roomParam : Number(roomParam);
+    if (!Number.isInteger(privileges) || privileges < 0 || privileges > 255 || room === 0 || Number.isNaN(room)) {
+      sendJson(res, 400, { error: { code: 'BAD_REQUEST', message: 'roomId or privileges is invalid' } });
+      return;
+    }
+    body.privateMapKey = genPrivateMapKey(config.sdkAppId, config.secretKey, userId, expire, room, privileges);
+  }
+  sendJson(res, 200, body);
+}
+
+function readBody(req: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (c: Buffer) => {
+      size += c.length;
+      if (size > MAX_BODY_BYTES) {
+        reject(new Error('too large'));
+        req.resume();
+        return;
+      }
+      chunks.push(c);
+    });
+    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('error', reject);
+  });
 }
 
 function sendJson(res: ServerResponse, status: number, body: unknown): void {
@@ -33,6 +152,7 @@ function sendJson(res: ServerResponse, status: number, body: unknown): void {
   res.writeHead(status, {
     'Content-Type': 'application/json; charset=utf-8',
     'Content-Length': Buffer.byteLength(text),
+    'Cache-Control': 'no-store',
   });
   res.end(text);
 }

@@ -1,7 +1,10 @@
-/** Jest: TypeScript unit tests of the SDK and the room server (tests/unit), through ts-jest. */
+/**
+ * Jest: TypeScript unit tests of the SDK and the room server (tests/unit), and the room server's
+ * integration tests (tests/server: the built server as a child process, with and without Janus).
+ */
 module.exports = {
   testEnvironment: 'node',
-  roots: ['<rootDir>/tests/unit'],
+  roots: ['<rootDir>/tests/unit', '<rootDir>/tests/server'],
   transform: {
     '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tests/unit/tsconfig.json' }],
   },

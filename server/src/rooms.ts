@@ -138,6 +138,7 @@ export class RoomService {
   readonly rooms = new Map<string, Room>();
   private readonly tokens = new Map<string, Member>();
   private janus?: JanusConnection;
+  private mediaWasUp = false;
   private nextJanusRoom = 1000;
   private nextFeedId = 1;
 
@@ -155,7 +156,8 @@ export class RoomService {
 
   /** Janus is (again) up: rooms are recreated on demand; clients are told to republish. */
   mediaUp(conn: JanusConnection): void {
-    const restarted = this.janus !== undefined;
+    const restarted = this.mediaWasUp;
+    this.mediaWasUp = true;
     this.janus = conn;
     for (const room of this.rooms.values()) room.janusReady = undefined;
     if (restarted) {

@@ -124,10 +124,6 @@ class ClientConnection implements ClientLink {
       this.ws.close(1008, 'message flood');
       return;
     }
-    if (this.window.count > Limits.REQUESTS_PER_SECOND) {
-      this.replyError(null, Code.RATE_LIMITED, `more than ${Limits.REQUESTS_PER_SECOND} requests per second`);
-      return;
-    }
     if (size > Limits.MESSAGE_BYTES) {
       this.replyError(null, Code.MESSAGE_TOO_LARGE, `message is ${size} bytes; the limit is ${Limits.MESSAGE_BYTES}`);
       return;
@@ -151,6 +147,10 @@ class ClientConnection implements ClientLink {
     const idOk = (typeof id === 'number' && Number.isFinite(id)) || (typeof id === 'string' && id.length <= 64);
     if (!idOk) {
       this.replyError(null, Code.MALFORMED_MESSAGE, 'id must be a number or a string of at most 64 characters');
+      return;
+    }
+    if (this.window.count > Limits.REQUESTS_PER_SECOND) {
+      this.replyError(id, Code.RATE_LIMITED, `more than ${Limits.REQUESTS_PER_SECOND} requests per second`);
       return;
     }
     if (typeof method !== 'string') {

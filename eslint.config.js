@@ -16,6 +16,11 @@ export default tseslint.config(
     },
   },
   {
+    // Results of page.evaluate and raw JSON replies are untyped by nature in the tests.
+    files: ['tests/**/*.ts'],
+    rules: { '@typescript-eslint/no-explicit-any': 'off' },
+  },
+  {
     files: ['**/*.js', '**/*.cjs', '**/*.mjs'],
     languageOptions: {
       globals: {
@@ -33,6 +38,9 @@ export default tseslint.config(
         clearTimeout: 'readonly',
         setInterval: 'readonly',
         clearInterval: 'readonly',
+        Buffer: 'readonly',
+        WebSocket: 'readonly',
+        RTCPeerConnection: 'readonly',
       },
     },
   },

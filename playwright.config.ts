@@ -19,7 +19,7 @@ export default defineConfig({
     launchOptions: chromiumLaunchOptions({ fakeMedia: true }),
   },
   webServer: {
-    command: `node build/server/index.js --port ${port} --static .`,
+    command: `node build/server/index.js --port ${port} --no-janus --static .`,
     url: `http://127.0.0.1:${port}/health`,
     reuseExistingServer: false,
     stdout: 'ignore',

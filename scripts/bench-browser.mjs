@@ -6,9 +6,13 @@ import { chromium } from '@playwright/test';
 import { chromiumLaunchOptions } from './chromium.mjs';
 
 const port = Number(process.env.TRTC_BENCH_PORT ?? 8098);
-const server = spawn(process.execPath, ['build/server/index.js', '--port', String(port), '--static', '.'], {
-  stdio: ['ignore', 'ignore', 'inherit'],
-});
+const server = spawn(
+  process.execPath,
+  ['build/server/index.js', '--port', String(port), '--no-janus', '--static', '.'],
+  {
+    stdio: ['ignore', 'ignore', 'inherit'],
+  },
+);
 
 async function waitForServer() {
   for (let i = 0; i < 100; i++) {

@@ -10,6 +10,7 @@ started=$SECONDS
 bash scripts/bootstrap.sh || { echo "bootstrap failed" >&2; exit 1; }
 bash scripts/build.sh || { echo "build failed" >&2; exit 1; }
 bash scripts/build-native.sh >/dev/null || { echo "native build failed" >&2; exit 1; }
+bash scripts/ensure-ice-ip.sh || { echo "no address for WebRTC" >&2; exit 1; }
 
 declare -a results=()
 run() {
@@ -22,11 +23,11 @@ run() {
 
 run "GoogleTest, native (ctest)" ctest --test-dir build/native --output-on-failure
 run "GoogleTest, WASM under node (ctest)" ctest --test-dir build/wasm --output-on-failure
-run "Jest unit tests" npx jest --ci
+run "Jest: unit tests and room server (real Janus)" npx jest --ci
 run "lint: eslint, prettier, clang-format, tsc on tests" \
   bash -c 'npx eslint . && npx prettier --check . && bash scripts/clang-format.sh --check && npx tsc --noEmit -p tests/e2e/tsconfig.json'
 run "Playwright in Chromium" npx playwright test
-run "benchmarks (native + Chromium)" bash scripts/bench.sh
+run "benchmarks (native, Chromium, room server)" bash scripts/bench.sh
 
 echo
 log "summary ($((SECONDS - started)) s)"

@@ -108,6 +108,8 @@ export function handleAdmin(
           throw new AdminError(400, 'InvalidParameter.UserIds', 'UserIds must be an array of 1–10 user ids');
         }
         const removed = service.removeUsers(roomId, ids as string[]);
+        if (!removed)
+          throw new AdminError(404, 'FailedOperation.RoomNotExist', `room ${String(roomId)} does not exist`);
         if (removed.length === 0) {
           throw new AdminError(404, 'FailedOperation.UserNotExist', 'none of the users is in the room');
         }

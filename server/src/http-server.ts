@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 
 import { ADMIN_PREFIX, handleAdmin } from './admin.js';
 import type { ServerConfig } from './config.js';
+import { validateRoomId, type RoomId } from './protocol.js';
 import type { RoomService } from './rooms.js';
 import type { SignalingServer } from './signaling.js';
 import { serveStatic } from './static-files.js';
@@ -103,7 +104,9 @@ function devUsersig(config: ServerConfig, url: URL, res: ServerResponse): void {
   const userId = url.searchParams.get('userId') ?? '';
   const expire = Number(url.searchParams.get('expire') ?? 86400);
   if (!userId || Buffer.byteLength(userId) > 128 || !Number.isInteger(expire) || expire < 1 || expire > 31536000) {
-    sendJson(res, 400, { error: { code: 'BAD_REQUEST', message: 'expected ?userId=<1–128 bytes>[&expire=1..31536000]' } });
+    sendJson(res, 400, {
+      error: { code: 'BAD_REQUEST', message: 'expected ?userId=<1–128 bytes>[&expire=1..31536000]' },
+    });
     return;
   }
   if (config.sdkAppId === 0) {
@@ -119,9 +122,13 @@ function devUsersig(config: ServerConfig, url: URL, res: ServerResponse): void {
   const roomParam = url.searchParams.get('roomId');
   if (roomParam !== null) {
     const privileges = Number(url.searchParams.get('privileges') ?? 255);
-    const room = url.searchParams.get('useStringRoomId') === 'true' ? roomParam : Number(roomParam);
-    if (!Number.isInteger(privileges) || privileges < 0 || privileges > 255 || room === 0 || Number.isNaN(room)) {
-      sendJson(res, 400, { error: { code: 'BAD_REQUEST', message: 'roomId or privileges is invalid' } });
+    const byString = url.searchParams.get('useStringRoomId') === 'true';
+    let room: RoomId;
+    try {
+      room = validateRoomId(byString ? roomParam : Number(roomParam), byString);
+      if (!Number.isInteger(privileges) || privileges < 0 || privileges > 255) throw new Error('privileges');
+    } catch {
+      sendJson(res, 400, { error: { code: 'BAD_REQUEST', message: 'roomId or privileges (0–255) is invalid' } });
       return;
     }
     body.privateMapKey = genPrivateMapKey(config.sdkAppId, config.secretKey, userId, expire, room, privileges);

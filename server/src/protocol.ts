@@ -4,7 +4,7 @@
 /** Protocol version the server speaks; a `join` that asks for another one is refused. */
 export const PROTOCOL_VERSION = 1;
 
-/** Error codes in `{id, error:{code, message}}` replies and in REST/`client-banned` payloads. */
+/** Error codes of `{id, error:{code, message}}` replies (docs/protocol.md lists when each is sent). */
 export const Code = {
   // Protocol (room server)
   MALFORMED_MESSAGE: 4000,
@@ -42,7 +42,7 @@ export const Code = {
 export const Limits = {
   /** Bytes of one WebSocket message the server reads; bigger ones get MESSAGE_TOO_LARGE. */
   MESSAGE_BYTES: 64 * 1024,
-  /** Requests per connection per second before RATE_LIMITED; 5 s over it closes the connection. */
+  /** Requests per connection per second before RATE_LIMITED; ten times that in one second closes it (1008). */
   REQUESTS_PER_SECOND: 50,
   USER_ID_BYTES: 128,
   STRING_ROOM_ID_BYTES: 64,

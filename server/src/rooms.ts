@@ -3,7 +3,7 @@
 import { randomBytes } from 'node:crypto';
 
 import type { ServerConfig } from './config.js';
-import type { HandleEvent, JanusConnection, Jsep } from './janus/connection.js';
+import { JanusError, type HandleEvent, type JanusConnection, type Jsep } from './janus/connection.js';
 import {
   createJanusRoom,
   destroyJanusRoom,
@@ -252,7 +252,8 @@ export class RoomService {
       return invalid((e as Error).message);
     }
     if (map.userId !== userId || map.sdkAppId !== this.config.sdkAppId) invalid('issued for another user or app');
-    const matches = typeof roomId === 'number' ? map.roomStr === undefined && map.roomId === roomId : map.roomStr === roomId;
+    const matches =
+      typeof roomId === 'number' ? map.roomStr === undefined && map.roomId === roomId : map.roomStr === roomId;
     if (!matches) invalid('issued for another room');
     if (Math.floor(Date.now() / 1000) > map.expireAt) invalid('expired');
     return map.privileges;
@@ -281,7 +282,10 @@ export class RoomService {
         }
       }
     } else if ((privileges & Privilege.CREATE_ROOM) === 0) {
-      throw new ProtocolError(Code.PRIVILEGE_DENIED, 'privateMapKey does not grant creating the room, and it does not exist');
+      throw new ProtocolError(
+        Code.PRIVILEGE_DENIED,
+        'privateMapKey does not grant creating the room, and it does not exist',
+      );
     }
     if (previous) {
       previous.link?.ban('kick', 'client was banned because of duplicated userId joining');
@@ -406,10 +410,10 @@ export class RoomService {
     return true;
   }
 
-  /** REST RemoveUser: each listed user gets `client-banned` (banned). Returns who was removed. */
-  removeUsers(roomId: RoomId, userIds: string[]): string[] {
+  /** REST RemoveUser: each listed user gets `client-banned` (banned). Returns who was removed, or undefined for no room. */
+  removeUsers(roomId: RoomId, userIds: string[]): string[] | undefined {
     const room = this.rooms.get(roomKey(roomId));
-    if (!room) return [];
+    if (!room) return undefined;
     const removed: string[] = [];
     for (const id of userIds) {
       const m = room.members.get(id);
@@ -531,6 +535,9 @@ export class RoomService {
       if (member.pubs.get(streamType) === pub) member.pubs.delete(streamType);
       void relay.close();
       if (e instanceof ProtocolError) throw e;
+      if (e instanceof JanusError && e.code < 0) {
+        throw new ProtocolError(Code.MEDIA_SERVER_UNAVAILABLE, `media server: ${e.message}`);
+      }
       throw new ProtocolError(Code.INVALID_PARAMETER, `publish failed: ${(e as Error).message}`);
     }
   }
@@ -600,7 +607,8 @@ export class RoomService {
       member,
     );
     const info = { RoomId: member.room.roomId, UserId: member.userId, Reason: 0 };
-    if (kind === 'audio') this.webhooks?.emit(muted ? EventType.STOP_AUDIO : EventType.START_AUDIO, info);
+    if (streamType === 'aux') this.webhooks?.emit(muted ? EventType.STOP_ASSIT : EventType.START_ASSIT, info);
+    else if (kind === 'audio') this.webhooks?.emit(muted ? EventType.STOP_AUDIO : EventType.START_AUDIO, info);
     else this.webhooks?.emit(muted ? EventType.STOP_VIDEO : EventType.START_VIDEO, info);
   }
 
@@ -630,7 +638,8 @@ export class RoomService {
     opts: { audio: boolean; video: boolean; small: boolean },
   ): Promise<SubscribeResult> {
     const { owner, pub } = this.findPublication(member, userId, streamType);
-    if (!opts.audio && !opts.video) throw new ProtocolError(Code.INVALID_PARAMETER, 'subscribe: audio or video must be true');
+    if (!opts.audio && !opts.video)
+      throw new ProtocolError(Code.INVALID_PARAMETER, 'subscribe: audio or video must be true');
     const audio = opts.audio && pub.hasAudio;
     const video = opts.video && pub.hasVideo;
     if (audio && (member.privileges & Privilege.RECV_AUDIO) === 0) {
@@ -659,29 +668,38 @@ export class RoomService {
         mid: s.mid,
         ...(s.type === 'video' && s.simulcast ? { substream } : {}),
       }));
-      sub.subs.set(pub.feedId, { pub, owner, audio, video, small: opts.small });
+      const entry = { pub, owner, audio, video, small: opts.small };
       let res: { data: Record<string, unknown>; jsep?: Jsep };
       if (!sub.relay) {
         await this.ensureJanusRoom(member.room);
         const relay = new HandleRelay(conn, (c) => member.link?.event('trickle', { target: 'sub', candidate: c }));
         sub.relay = relay;
-        await relay.attach((e) => this.onSubscriberEvent(member, relay, e));
-        res = await relay.message({
-          request: 'join',
-          ptype: 'subscriber',
-          room: member.room.janusRoomId,
-          streams: toJanus,
-          use_msid: true,
-        });
+        try {
+          await relay.attach((e) => this.onSubscriberEvent(member, relay, e));
+          res = await relay.message({
+            request: 'join',
+            ptype: 'subscriber',
+            room: member.room.janusRoomId,
+            streams: toJanus,
+            use_msid: true,
+          });
+        } catch (e) {
+          // Leave no half-made subscriber behind: the next subscribe starts afresh.
+          if (sub.relay === relay) this.resetSubscriber(member, e as Error);
+          throw e;
+        }
+        sub.subs.set(pub.feedId, entry);
       } else {
+        if (existing && existing.small !== opts.small) await this.configureSubstream(member, pub.feedId, opts.small);
         const body: Record<string, unknown> = { request: 'update' };
         if (toJanus.length) body.subscribe = toJanus;
         if (remove.length) body.unsubscribe = remove.map((mid) => ({ feed: pub.feedId, mid }));
         if (!toJanus.length && !remove.length) {
-          await this.configureSubstream(member, pub.feedId, opts.small);
+          sub.subs.set(pub.feedId, entry);
           return this.subscribeResult(member);
         }
         res = await sub.relay.message(body);
+        sub.subs.set(pub.feedId, entry);
       }
       return this.negotiate(member, res);
     });
@@ -739,8 +757,12 @@ export class RoomService {
     const offer = res.jsep.sdp;
     const answered = new Promise<string>((resolve, reject) => {
       const timer = setTimeout(() => {
+        // Janus waits for an answer that will not come: start the subscriber over.
+        const why = new ProtocolError(Code.SERVER_TIMEOUT, 'no subscriberAnswer within 10 s');
         sub.awaitingAnswer = undefined;
-        reject(new ProtocolError(Code.SERVER_TIMEOUT, 'no subscriberAnswer within 10 s'));
+        this.resetSubscriber(member, why);
+        member.link?.event('subscriber-reset', { reason: 'answer-timeout' });
+        reject(why);
       }, SUBSCRIBE_ANSWER_TIMEOUT_MS);
       sub.awaitingAnswer = {
         resolve: (sdp) => {
@@ -848,7 +870,12 @@ export class RoomService {
     room.msgWindow.count++;
     member.msgWindow.bytes += bytes.length;
     const seq = ++room.msgSeq;
-    this.broadcast(room, 'custom-message', { userId: member.userId, cmdId, seq, data: bytes.toString('base64') }, member);
+    this.broadcast(
+      room,
+      'custom-message',
+      { userId: member.userId, cmdId, seq, data: bytes.toString('base64') },
+      member,
+    );
     return seq;
   }
 
@@ -893,14 +920,14 @@ export class RoomService {
       RoomId: r.roomId,
       Mode: r.mode,
       Users: r.members.size,
-      Publishers: [...r.members.values()].filter((m) => m.pubs.size > 0).length,
+      Publishers: [...r.members.values()].filter((m) => [...m.pubs.values()].some((p) => p.announced)).length,
       CreateTime: Math.floor(r.createdAt / 1000),
     }));
   }
 
-  describeUsers(roomId: RoomId):
-    | { UserId: string; Role: Role; Online: boolean; Streams: StreamType[]; JoinTime: number }[]
-    | undefined {
+  describeUsers(
+    roomId: RoomId,
+  ): { UserId: string; Role: Role; Online: boolean; Streams: StreamType[]; JoinTime: number }[] | undefined {
     const room = this.rooms.get(roomKey(roomId));
     if (!room) return undefined;
     return [...room.members.values()].map((m) => ({

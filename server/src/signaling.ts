@@ -7,6 +7,8 @@ import type { Duplex } from 'node:stream';
 
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 
+import { JanusError } from './janus/connection.js';
+
 import {
   Code,
   Limits,
@@ -180,6 +182,10 @@ class ClientConnection implements ClientLink {
   private fail(id: unknown, method: string, e: unknown): void {
     if (e instanceof ProtocolError) {
       this.replyError(id, e.code, e.message);
+    } else if (e instanceof JanusError) {
+      // The media server refused or is gone: a negative code is the connection, else its answer.
+      if (e.code < 0) this.replyError(id, Code.MEDIA_SERVER_UNAVAILABLE, `media server: ${e.message}`);
+      else this.replyError(id, Code.INVALID_OPERATION, `media server refused ${method}: ${e.message} (${e.code})`);
     } else {
       this.server.log(`internal error in ${method}: ${(e as Error)?.stack ?? String(e)}`);
       this.replyError(id, Code.INTERNAL, 'internal server error');

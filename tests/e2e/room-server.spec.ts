@@ -100,7 +100,11 @@ function inPage<T>(page: Page, fn: string): Promise<T> {
 }
 
 function janusPid(): number {
-  return Number(execFileSync('pgrep', ['-P', String(server.pid), '-x', 'janus']).toString().trim());
+  return Number(
+    execFileSync('pgrep', ['-P', String(server.pid), '-x', 'janus'])
+      .toString()
+      .trim(),
+  );
 }
 
 test('two users publish and receive each other: audio, video, data channel, mute state, webhooks', async ({ page }) => {
@@ -135,9 +139,14 @@ test('two users publish and receive each other: audio, video, data channel, mute
   expect(r.muted).toMatchObject({ userId: 'alice', streamType: 'main', videoMuted: true, audioMuted: false });
   expect(r.unmuted.videoMuted).toBe(false);
   // Media webhooks: start video/audio for both, stop video on mute; all signed.
-  await expect.poll(() => hooks.filter((h) => h.json.EventInfo.RoomId === 3001).map((h) => h.json.EventType).sort()).toEqual(
-    expect.arrayContaining([101, 103, 103, 201, 201, 202, 203, 203]),
-  );
+  await expect
+    .poll(() =>
+      hooks
+        .filter((h) => h.json.EventInfo.RoomId === 3001)
+        .map((h) => h.json.EventType)
+        .sort(),
+    )
+    .toEqual(expect.arrayContaining([101, 103, 103, 201, 201, 202, 203, 203]));
   for (const h of hooks) {
     expect(h.sign).toBe(createHmac('sha256', CB_KEY).update(h.body).digest('base64'));
   }

@@ -4,7 +4,7 @@
 import { execFileSync } from 'node:child_process';
 
 import { Code, Limits } from '../../server/src/protocol';
-import { Client, fakeOffer, joined, sleep, startServer, type RunningServer } from './support/harness';
+import { fakeOffer, joined, sleep, startServer, type Client, type RunningServer } from './support/harness';
 
 jest.setTimeout(90_000);
 
@@ -12,7 +12,11 @@ let server: RunningServer;
 
 function janusPids(parent: number): number[] {
   try {
-    return execFileSync('pgrep', ['-P', String(parent), '-x', 'janus']).toString().trim().split('\n').map(Number);
+    return execFileSync('pgrep', ['-P', String(parent), '-x', 'janus'])
+      .toString()
+      .trim()
+      .split('\n')
+      .map(Number);
   } catch {
     return [];
   }

@@ -114,9 +114,9 @@ describe('join and presence', () => {
     const c = await Client.connect(server.ws);
     expect((await c.call('publish', { sdp: 'v=0' })).error?.code).toBe(Code.INVALID_OPERATION);
     await c.ok('join', { sdkAppId: SDK_APP_ID, userId: 'twice', userSig: sig('twice'), roomId: newRoom() });
-    expect((await c.call('join', { sdkAppId: SDK_APP_ID, userId: 'twice', userSig: sig('twice'), roomId: 5 })).error?.code).toBe(
-      Code.INVALID_OPERATION,
-    );
+    expect(
+      (await c.call('join', { sdkAppId: SDK_APP_ID, userId: 'twice', userSig: sig('twice'), roomId: 5 })).error?.code,
+    ).toBe(Code.INVALID_OPERATION);
     c.close();
   });
 });
@@ -176,7 +176,8 @@ describe('authentication', () => {
     const { client } = await joined(server, 'np', room, {
       privateMapKey: pmk('np', room, Privilege.CREATE_ROOM | Privilege.ENTER_ROOM | Privilege.SEND_AUDIO),
     });
-    const offer = (kinds: string[]): string => ['v=0', ...kinds.map((k) => `m=${k} 9 UDP/TLS/RTP/SAVPF 96`), ''].join('\r\n');
+    const offer = (kinds: string[]): string =>
+      ['v=0', ...kinds.map((k) => `m=${k} 9 UDP/TLS/RTP/SAVPF 96`), ''].join('\r\n');
     expect((await client.call('publish', { sdp: offer(['video']) })).error?.code).toBe(Code.PRIVILEGE_DENIED);
     expect((await client.call('publish', { streamType: 'aux', sdp: offer(['video']) })).error?.code).toBe(
       Code.NO_PRIVILEGE_SUB_VIDEO,
@@ -402,7 +403,9 @@ describe('custom messages', () => {
     expect(got.data).toEqual({ userId: 'talker', cmdId: 1, seq: r.seq, data });
     expect(a.client.has('custom-message')).toBe(false);
     const big = Buffer.alloc(1001).toString('base64');
-    expect((await a.client.call('sendCustomMessage', { cmdId: 1, data: big })).error?.code).toBe(Code.MESSAGE_TOO_LARGE);
+    expect((await a.client.call('sendCustomMessage', { cmdId: 1, data: big })).error?.code).toBe(
+      Code.MESSAGE_TOO_LARGE,
+    );
     expect((await a.client.call('sendCustomMessage', { cmdId: 11, data })).error?.code).toBe(Code.INVALID_PARAMETER);
     expect((await a.client.call('sendCustomMessage', { cmdId: 1, data: '!!' })).error?.code).toBe(
       Code.INVALID_PARAMETER,
@@ -425,7 +428,10 @@ describe('REST admin API', () => {
     const text = JSON.stringify(body);
     const res = await fetch(server.http + path, {
       method: 'POST',
-      headers: { Authorization: auth ?? adminAuthorization(KEY, 'POST', path, text), 'Content-Type': 'application/json' },
+      headers: {
+        Authorization: auth ?? adminAuthorization(KEY, 'POST', path, text),
+        'Content-Type': 'application/json',
+      },
       body: text,
     });
     return { status: res.status, json: await res.json() };
@@ -450,7 +456,9 @@ describe('REST admin API', () => {
     const rooms = await post('DescribeRooms', {});
     expect(rooms.json.Response.Rooms).toContainEqual(expect.objectContaining({ RoomId: room, Users: 1, Mode: 'rtc' }));
     const users = await post('DescribeRoomUsers', { RoomId: room });
-    expect(users.json.Response.Users).toEqual([expect.objectContaining({ UserId: 'listed', Role: 'anchor', Online: true })]);
+    expect(users.json.Response.Users).toEqual([
+      expect.objectContaining({ UserId: 'listed', Role: 'anchor', Online: true }),
+    ]);
     expect((await post('DescribeRoomUsers', { RoomId: 999999 })).status).toBe(404);
     a.client.close();
   });
@@ -464,7 +472,12 @@ describe('REST admin API', () => {
     expect(removed.json.Response.RemovedUserIds).toEqual(['rb']);
     expect((await b.client.waitEvent('client-banned')).data.reason).toBe('banned');
     await a.client.waitEvent('peer-leave', (d) => d.userId === 'rb');
-    expect((await post('RemoveUser', { RoomId: room, UserIds: ['nobody'] })).status).toBe(404);
+    expect((await post('RemoveUser', { RoomId: room, UserIds: ['nobody'] })).json.Response.Error.Code).toBe(
+      'FailedOperation.UserNotExist',
+    );
+    expect((await post('RemoveUser', { RoomId: 999998, UserIds: ['rb'] })).json.Response.Error.Code).toBe(
+      'FailedOperation.RoomNotExist',
+    );
     expect((await post('DismissRoom', { RoomId: room })).status).toBe(200);
     expect((await a.client.waitEvent('client-banned')).data.reason).toBe('room-disband');
     expect((await c.client.waitEvent('client-banned')).data.reason).toBe('room-disband');

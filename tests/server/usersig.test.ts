@@ -1,6 +1,6 @@
 // UserSig / PrivateMapKey: the published test vectors, compatibility with the public
 // tls-sig-api-v2 package in both directions, and a distinct code for each way a signature fails.
-import { inflateSync } from 'node:zlib';
+import { deflateSync, inflateSync } from 'node:zlib';
 
 import { Code } from '../../server/src/protocol';
 import {
@@ -148,7 +148,6 @@ describe('verification failures have distinct documented codes', () => {
     expect(codeOf(() => verifySig(old, expected))).toBe(Code.SIG_EXPIRED);
   });
   test('a zip bomb is refused without inflating it all', () => {
-    const { deflateSync } = require('node:zlib') as typeof import('node:zlib');
     const bomb = deflateSync(Buffer.alloc(50 * 1024 * 1024, 0x20))
       .toString('base64')
       .replace(/\+/g, '*')

@@ -245,10 +245,14 @@ export class Peer {
     let first = null;
     for (;;) {
       const s = await this.inbound(userId, streamType);
-      const ok = (!video || (s.video && s.video.framesDecoded > 0)) && (!audio || (s.audio && s.audio.packetsReceived > 0));
+      const ok =
+        (!video || (s.video && s.video.framesDecoded > 0)) && (!audio || (s.audio && s.audio.packetsReceived > 0));
       if (ok) {
         if (!first) first = s;
-        else if ((!video || s.video.framesDecoded > first.video.framesDecoded) && (!audio || s.audio.packetsReceived > first.audio.packetsReceived)) {
+        else if (
+          (!video || s.video.framesDecoded > first.video.framesDecoded) &&
+          (!audio || s.audio.packetsReceived > first.audio.packetsReceived)
+        ) {
           return s;
         }
       }

@@ -106,7 +106,11 @@ export class Client {
     return c;
   }
 
-  private wait<T extends ServerEvent | Reply>(match: (m: ServerEvent | Reply) => boolean, what: string, ms: number): Promise<T> {
+  private wait<T extends ServerEvent | Reply>(
+    match: (m: ServerEvent | Reply) => boolean,
+    what: string,
+    ms: number,
+  ): Promise<T> {
     return new Promise((res, rej) => {
       const t = setTimeout(() => rej(new Error(`timed out waiting for ${what}`)), ms);
       this.waiters.push({
@@ -141,7 +145,11 @@ export class Client {
     return p;
   }
 
-  waitEvent(name: string, pred: (d: Record<string, unknown>) => boolean = () => true, ms = 10_000): Promise<ServerEvent> {
+  waitEvent(
+    name: string,
+    pred: (d: Record<string, unknown>) => boolean = () => true,
+    ms = 10_000,
+  ): Promise<ServerEvent> {
     const seen = this.events.find((e) => e.event === name && pred(e.data));
     if (seen) return Promise.resolve(seen);
     return this.wait<ServerEvent>((m) => (m as ServerEvent).event === name && pred((m as ServerEvent).data), name, ms);

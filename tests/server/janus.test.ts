@@ -42,6 +42,11 @@ test('Janus runs as a child bound to loopback, and /health says so', async () =>
   expect(h.status).toBe(200);
   expect(h.body).toMatchObject({ status: 'ok', janus: 'ok' });
   const pids = janusPids(server.proc.pid as number);
+  // Nothing about Janus's address or secret reaches clients: not /health, not the welcome.
+  const { client } = await joined(server, 'curious', 4040);
+  const seen = JSON.stringify([h.body, client.events, client.replies]);
+  expect(seen).not.toMatch(/secret|ws:\/\/|janus\.|apisecret/i);
+  client.close();
   expect(pids).toHaveLength(1);
   // Janus's WebSocket port listens on 127.0.0.1 only.
   const ss = execFileSync('ss', ['-ltnpH']).toString();

@@ -116,6 +116,7 @@ export interface Snapshot {
   users: UserInfo[];
   streams: StreamInfo[];
   published: StreamType[];
+  subscribed: { userId: string; streamType: StreamType }[];
   mediaAvailable: boolean;
 }
 
@@ -911,6 +912,7 @@ export class RoomService {
       users,
       streams,
       published: [...member.pubs.values()].filter((p) => p.relay).map((p) => p.streamType),
+      subscribed: [...member.sub.subs.values()].map((s) => ({ userId: s.owner.userId, streamType: s.pub.streamType })),
       mediaAvailable: this.mediaAvailable,
     };
   }

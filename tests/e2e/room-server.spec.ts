@@ -227,6 +227,7 @@ test('a dropped connection resumed within the grace period keeps publishing; dup
   `,
   );
   expect(r.snap.published).toEqual(['main']);
+  expect(r.snap.subscribed).toEqual([]);
   expect(r.sawLeave).toBe(false);
   expect(r.after.video.framesDecoded).toBeGreaterThan(r.before.video.framesDecoded);
   expect(r.banned.reason).toBe('kick');

@@ -79,7 +79,15 @@ describe('join and presence', () => {
   test('two users see each other join and leave', async () => {
     const room = newRoom();
     const a = await joined(server, 'alice', room);
-    expect(a.result).toMatchObject({ roomId: room, role: 'anchor', users: [], streams: [], mediaAvailable: false });
+    expect(a.result).toMatchObject({
+      roomId: room,
+      role: 'anchor',
+      users: [],
+      streams: [],
+      published: [],
+      subscribed: [],
+      mediaAvailable: false,
+    });
     expect(typeof a.result.sessionToken).toBe('string');
     const b = await joined(server, 'bob', room);
     expect(b.result.users).toEqual([{ userId: 'alice', role: 'anchor' }]);

@@ -88,6 +88,8 @@ async function main(): Promise<void> {
     server.close();
     void (j?.stop() ?? Promise.resolve()).finally(() => process.exit(0));
   };
+  // Defence in depth: a bug in one request must not take every room down with it.
+  process.on('unhandledRejection', (e) => log(`unhandled rejection: ${(e as Error)?.stack ?? String(e)}`));
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
 }

@@ -133,14 +133,17 @@ export async function createJanusRoom(conn: JanusConnection, janusRoomId: number
   }
 }
 
+/** Destroys the Janus room; never rejects (the room may already be gone with a Janus restart). */
 export async function destroyJanusRoom(conn: JanusConnection, janusRoomId: number): Promise<void> {
-  const h = await conn.attach(() => undefined);
   try {
-    await conn.message(h, { request: 'destroy', room: janusRoomId, permanent: false });
+    const h = await conn.attach(() => undefined);
+    try {
+      await conn.message(h, { request: 'destroy', room: janusRoomId, permanent: false });
+    } finally {
+      await conn.detach(h);
+    }
   } catch {
-    // already gone (e.g. Janus restarted)
-  } finally {
-    await conn.detach(h);
+    // already gone
   }
 }
 

@@ -123,3 +123,7 @@ test('/health is 503 while Janus is down', async () => {
   }
   throw new Error('Janus did not come back');
 });
+
+test('a missing Janus binary is a clear start-up error, not a hang', async () => {
+  await expect(startServer(['--janus', '/nonexistent/janus'])).rejects.toThrow(/cannot start \/nonexistent\/janus/);
+});

@@ -126,6 +126,8 @@ export class JanusProcess extends EventEmitter {
     const spawnError = new Promise<never>((_, reject) => {
       child.once('error', (e) => reject(new Error(`cannot start ${this.opts.binary}: ${e.message}`)));
     });
+    spawnError.catch(() => undefined);
+    await Promise.race([new Promise<void>((r) => child.once('spawn', () => r())), spawnError]);
     child.once('exit', (code, signal) => {
       if (this.child !== child) return;
       this.onExit(`janus exited (${signal ?? `code ${code}`})${stderr ? `: ${stderr.trim().split('\n').pop()}` : ''}`);

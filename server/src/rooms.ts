@@ -37,16 +37,10 @@ export interface ClientLink {
   ban(reason: BannedReason, message: string): void;
 }
 
-export interface Publication {
-  streamType: StreamType;
+/** A published stream: what others see of it (StreamInfo) plus its Janus side. */
+export interface Publication extends Omit<StreamInfo, 'userId'> {
   feedId: number;
   relay?: HandleRelay;
-  hasAudio: boolean;
-  hasVideo: boolean;
-  hasSmall: boolean;
-  hasData: boolean;
-  audioMuted: boolean;
-  videoMuted: boolean;
   /** True once Janus reports the PeerConnection up: only then may others subscribe. */
   announced: boolean;
   streams: FeedStream[];

@@ -153,10 +153,6 @@ export class JanusConnection extends EventEmitter {
     });
   }
 
-  async hangup(handleId: number): Promise<void> {
-    await this.send({ janus: 'hangup', session_id: this.sessionId, handle_id: handleId });
-  }
-
   private send(msg: Record<string, unknown>, async = false): Promise<JanusMessage> {
     const ws = this.ws;
     if (this.closed || !ws || ws.readyState !== WebSocket.OPEN) {

@@ -66,7 +66,6 @@ export class JanusProcess extends EventEmitter {
   private readonly dir: string;
   private readonly apiSecret = randomBytes(24).toString('hex');
   private stopping = false;
-  private restarts = 0;
   private starting?: Promise<void>;
 
   constructor(private readonly opts: JanusOptions) {
@@ -80,10 +79,6 @@ export class JanusProcess extends EventEmitter {
 
   get pid(): number | undefined {
     return this.child?.pid;
-  }
-
-  get restartCount(): number {
-    return this.restarts;
   }
 
   /** Starts Janus and resolves once its session is open (rejects after 15 s of trying). */
@@ -166,7 +161,6 @@ export class JanusProcess extends EventEmitter {
     const child = this.child;
     if (child && child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
     this.child = undefined;
-    this.restarts++;
     this.opts.log(`${reason}; restarting`);
     this.emit('down', reason);
     void this.restartLoop();

@@ -704,27 +704,28 @@ export class RoomService {
     return sub.streams.filter((s) => s.active && s.feedId === feedId).map((s) => s.feedMid);
   }
 
+  private findSubscription(member: Member, userId: string, streamType: StreamType): Subscription {
+    for (const s of member.sub.subs.values()) {
+      if (s.owner.userId === userId && s.pub.streamType === streamType) return s;
+    }
+    throw new ProtocolError(Code.INVALID_OPERATION, `not subscribed to ${userId}'s ${streamType} stream`);
+  }
+
   unsubscribe(member: Member, userId: string, streamType: StreamType): Promise<SubscribeResult> {
     return this.serialize(member, async () => {
-      const entry = [...member.sub.subs.values()].find(
-        (s) => s.owner.userId === userId && s.pub.streamType === streamType,
-      );
-      if (!entry || !member.sub.relay) {
-        throw new ProtocolError(Code.INVALID_OPERATION, `not subscribed to ${userId}'s ${streamType} stream`);
-      }
+      const entry = this.findSubscription(member, userId, streamType);
+      const relay = member.sub.relay;
+      if (!relay) throw new ProtocolError(Code.INVALID_OPERATION, `not subscribed to ${userId}'s ${streamType} stream`);
       member.sub.subs.delete(entry.pub.feedId);
       this.requireJanus();
-      const res = await member.sub.relay.message({ request: 'update', unsubscribe: [{ feed: entry.pub.feedId }] });
+      const res = await relay.message({ request: 'update', unsubscribe: [{ feed: entry.pub.feedId }] });
       return this.negotiate(member, res);
     });
   }
 
   setRemoteVideoStreamType(member: Member, userId: string, streamType: StreamType, small: boolean): Promise<void> {
     return this.serialize(member, async () => {
-      const entry = [...member.sub.subs.values()].find(
-        (s) => s.owner.userId === userId && s.pub.streamType === streamType,
-      );
-      if (!entry) throw new ProtocolError(Code.INVALID_OPERATION, `not subscribed to ${userId}'s ${streamType} stream`);
+      const entry = this.findSubscription(member, userId, streamType);
       if (!entry.pub.hasSmall && small) {
         throw new ProtocolError(Code.INVALID_OPERATION, `${userId} does not publish a small stream`);
       }

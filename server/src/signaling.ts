@@ -17,6 +17,7 @@ import {
   ProtocolError,
   validateRoomId,
   type BannedReason,
+  type StreamType,
 } from './protocol.js';
 import type { ClientLink, Member, RoomService } from './rooms.js';
 
@@ -286,8 +287,7 @@ const HANDLERS: Record<string, Handler> = {
 
   subscribe(c, p) {
     const m = c.joined();
-    const userId = p.string('userId', { maxBytes: Limits.USER_ID_BYTES });
-    const streamType = p.oneOf('streamType', STREAM_TYPES, 'main');
+    const { userId, streamType } = remoteStream(p);
     return c.server.service.subscribe(m, userId, streamType, {
       audio: p.bool('audio', true),
       video: p.bool('video', true),
@@ -297,8 +297,8 @@ const HANDLERS: Record<string, Handler> = {
 
   unsubscribe(c, p) {
     const m = c.joined();
-    const userId = p.string('userId', { maxBytes: Limits.USER_ID_BYTES });
-    return c.server.service.unsubscribe(m, userId, p.oneOf('streamType', STREAM_TYPES, 'main'));
+    const { userId, streamType } = remoteStream(p);
+    return c.server.service.unsubscribe(m, userId, streamType);
   },
 
   subscriberAnswer(c, p) {
@@ -308,8 +308,7 @@ const HANDLERS: Record<string, Handler> = {
 
   async setRemoteVideoStreamType(c, p) {
     const m = c.joined();
-    const userId = p.string('userId', { maxBytes: Limits.USER_ID_BYTES });
-    const streamType = p.oneOf('streamType', STREAM_TYPES, 'main');
+    const { userId, streamType } = remoteStream(p);
     const type = p.oneOf('type', ['big', 'small'] as const);
     await c.server.service.setRemoteVideoStreamType(m, userId, streamType, type === 'small');
     return {};
@@ -325,6 +324,14 @@ const HANDLERS: Record<string, Handler> = {
     return { seq: c.server.service.sendCustomMessage(m, cmdId, data) };
   },
 };
+
+/** The `{userId, streamType}` of a remote stream, as subscribe-side methods take it. */
+function remoteStream(p: Params): { userId: string; streamType: StreamType } {
+  return {
+    userId: p.string('userId', { maxBytes: Limits.USER_ID_BYTES }),
+    streamType: p.oneOf('streamType', STREAM_TYPES, 'main'),
+  };
+}
 
 function checkProtocol(p: Params): void {
   const protocol = p.raw('protocol');

@@ -111,7 +111,8 @@ export class JanusProcess extends EventEmitter {
     const child = spawn(
       this.opts.binary,
       ['-F', this.dir, '-C', join(this.dir, 'janus.jcfg'), '-L', join(this.dir, 'janus.log'), '-o'],
-      { stdio: ['ignore', 'ignore', 'pipe'] },
+      // cwd: the private temp dir, so a core dump of a crashing Janus lands there and is removed with it.
+      { stdio: ['ignore', 'ignore', 'pipe'], cwd: this.dir },
     );
     this.child = child;
     let stderr = '';

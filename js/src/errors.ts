@@ -81,6 +81,11 @@ export interface RtcErrorOptions {
   extraCode?: number;
   /** The error that caused this one, e.g. a browser `DOMException`. */
   cause?: unknown;
+  /**
+   * The error's `name`. Default `'RtcError'`; capture failures keep the browser's name
+   * (`NotAllowedError`, `NotFoundError`, …) so code written for TRTC v4 can switch on `error.name`.
+   */
+  name?: string;
 }
 
 /**
@@ -93,7 +98,7 @@ export interface RtcErrorOptions {
  * ```
  */
 export class RtcError extends Error {
-  override readonly name = 'RtcError';
+  override readonly name: string;
   /** One of {@link ErrorCode}. */
   readonly code: ErrorCodeValue;
   /** A finer code where there is one (room server or account error code). */
@@ -103,6 +108,7 @@ export class RtcError extends Error {
 
   constructor(options: RtcErrorOptions) {
     super(options.message);
+    this.name = options.name ?? 'RtcError';
     this.code = options.code;
     this.extraCode = options.extraCode;
     this.cause = options.cause;

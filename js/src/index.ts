@@ -3,17 +3,33 @@
  *
  * ```ts
  * import TRTC from 'trtc-web-wasm';          // or <script src="dist/trtc.umd.js"> → window.TRTC
- * console.log(TRTC.VERSION);
+ * const client = TRTC.createClient({ mode: 'rtc', sdkAppId, userId, userSig });
+ * await client.join({ roomId: 8888 });
  * ```
- *
- * This first release carries the foundation: version, errors and the WASM core (audio level meter).
- * `createClient` / `createStream` and the rest of the v4 API arrive with the Client/Stream SDK.
  * @packageDocumentation
  */
 import { VERSION } from './version';
 import { ErrorCode, RtcError } from './errors';
 import { AudioLevelMeter } from './audio/audio-level-meter';
 import { loadCore, setAssetsPath, simdSupported } from './core/wasm-loader';
+import { Logger } from './common/logger';
+import { Client } from './client/client';
+import { LocalStream } from './stream/local-stream';
+import { RemoteStream } from './stream/remote-stream';
+import { Stream } from './stream/stream';
+import { registerPlugin } from './plugin';
+import {
+  checkSystemRequirements,
+  createClient,
+  createStream,
+  getCameras,
+  getDevices,
+  getMicrophones,
+  getSpeakers,
+  isScreenShareSupported,
+  isSmallStreamSupported,
+} from './trtc';
+import { AUDIO_PROFILES, SCREEN_PROFILES, VIDEO_PROFILES } from './stream/profiles';
 
 export { VERSION } from './version';
 export { ErrorCode, RtcError } from './errors';
@@ -22,12 +38,69 @@ export { AudioLevelMeter } from './audio/audio-level-meter';
 export type { AudioLevelMeterOptions, LevelStats } from './audio/audio-level-meter';
 export { loadCore, setAssetsPath, simdSupported } from './core/wasm-loader';
 export type { TrtcCoreModule } from './core/trtc-core';
+export { Logger, LogLevel } from './common/logger';
+export type { LogLevelValue } from './common/logger';
+export { Client } from './client/client';
+export type * from './client/types';
+export { Stream } from './stream/stream';
+export type {
+  StreamEventMap,
+  DeviceAutoRecoveredEvent,
+  PlayOptions,
+  PlayerStateChangedEvent,
+  ObjectFit,
+  PlayerState,
+  PlayerStateReason,
+} from './stream/stream';
+export { LocalStream } from './stream/local-stream';
+export type { StreamConfig } from './stream/local-stream';
+export { RemoteStream } from './stream/remote-stream';
+export type { RemoteStreamType } from './stream/remote-stream';
+export type {
+  VideoProfile,
+  AudioProfile,
+  VideoProfileString,
+  ScreenProfileString,
+  AudioProfileString,
+} from './stream/profiles';
+export { registerPlugin } from './plugin';
+export type { PluginClass, PluginInstance, PluginContext } from './plugin';
+export {
+  checkSystemRequirements,
+  createClient,
+  createStream,
+  getCameras,
+  getDevices,
+  getMicrophones,
+  getSpeakers,
+  isScreenShareSupported,
+  isSmallStreamSupported,
+} from './trtc';
+export type { CheckResult } from './trtc';
+export type { Handler } from './core/emitter';
 
 /** The `TRTC` namespace object: the default export, and the global `TRTC` of the UMD bundle. */
 const TRTC = {
   VERSION,
+  checkSystemRequirements,
+  isScreenShareSupported,
+  isSmallStreamSupported,
+  getDevices,
+  getCameras,
+  getMicrophones,
+  getSpeakers,
+  createClient,
+  createStream,
+  Logger,
+  registerPlugin,
   ErrorCode,
   RtcError,
+  Client,
+  Stream,
+  LocalStream,
+  RemoteStream,
+  /** The profile tables (an extension: read-only copies of what setVideoProfile etc. accept). */
+  profiles: { video: VIDEO_PROFILES, screen: SCREEN_PROFILES, audio: AUDIO_PROFILES },
   AudioLevelMeter,
   loadCore,
   setAssetsPath,

@@ -1,6 +1,5 @@
 // Helpers the SDK end-to-end tests (tests/e2e/sdk.spec.ts) call inside the page. Only the SDK's
 // public API is used, except `client.createSocket` (an internal hook) to drop the WebSocket.
-/* global TRTC */
 (() => {
   const events = [];
   const sockets = [];

@@ -68,6 +68,11 @@ export class HandleRelay {
     else void this.conn.trickle(this.handleId, c).catch(() => undefined);
   }
 
+  /** Janus's next candidates belong to an SDP the client does not have yet: hold them until markClientReady. */
+  holdClientCandidates(): void {
+    this.clientReady = false;
+  }
+
   /** The client now has the SDP: flush Janus's candidates. */
   markClientReady(): void {
     if (this.clientReady) return;

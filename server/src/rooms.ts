@@ -43,6 +43,8 @@ export interface Publication extends Omit<StreamInfo, 'userId'> {
   relay?: HandleRelay;
   /** True once Janus reports the PeerConnection up: only then may others subscribe. */
   announced: boolean;
+  /** True while an offer of the client (`publish`, `restartIce`) waits for Janus's answer. */
+  negotiating: boolean;
   streams: FeedStream[];
 }
 
@@ -500,6 +502,7 @@ export class RoomService {
       audioMuted: false,
       videoMuted: false,
       announced: false,
+      negotiating: true,
       streams: [],
     };
     // Reserve the slot now so concurrent publishes count against the limit.
@@ -524,6 +527,7 @@ export class RoomService {
       if (!res.jsep || res.jsep.type !== 'answer') throw new Error('media server sent no answer');
       pub.streams = parseFeedStreams(res.data);
       pub.hasSmall = pub.streams.some((s) => s.type === 'video' && s.simulcast);
+      pub.negotiating = false;
       setImmediate(() => relay.markClientReady());
       return { sdp: res.jsep.sdp };
     } catch (e) {
@@ -534,6 +538,42 @@ export class RoomService {
         throw new ProtocolError(Code.MEDIA_SERVER_UNAVAILABLE, `media server: ${e.message}`);
       }
       throw new ProtocolError(Code.INVALID_PARAMETER, `publish failed: ${(e as Error).message}`);
+    }
+  }
+
+  /**
+   * ICE restart of a publishing PeerConnection: the client's new offer (made with iceRestart) goes
+   * to Janus on the existing publisher handle as a renegotiation (`configure` with the JSEP). The
+   * publication stays as it is: others see nothing.
+   */
+  async restartPublisherIce(member: Member, streamType: StreamType, offer: string): Promise<{ sdp: string }> {
+    const pub = member.pubs.get(streamType);
+    const relay = pub?.relay;
+    if (!pub || !relay) throw new ProtocolError(Code.INVALID_OPERATION, `not publishing the ${streamType} stream`);
+    if (pub.negotiating) {
+      throw new ProtocolError(
+        Code.INVALID_OPERATION,
+        `the ${streamType} stream is still negotiating; wait for the previous publish or restartIce reply`,
+      );
+    }
+    this.requireJanus();
+    pub.negotiating = true;
+    // Janus's candidates for the restarted ICE session follow the reply, as after publish.
+    relay.holdClientCandidates();
+    try {
+      const res = await relay.message({ request: 'configure' }, { type: 'offer', sdp: offer });
+      if (member.pubs.get(streamType) !== pub) throw new ProtocolError(Code.INVALID_OPERATION, 'unpublished meanwhile');
+      if (!res.jsep || res.jsep.type !== 'answer') throw new Error('media server sent no answer');
+      return { sdp: res.jsep.sdp };
+    } catch (e) {
+      if (e instanceof ProtocolError) throw e;
+      if (e instanceof JanusError && e.code < 0) {
+        throw new ProtocolError(Code.MEDIA_SERVER_UNAVAILABLE, `media server: ${e.message}`);
+      }
+      throw new ProtocolError(Code.INVALID_PARAMETER, `restartIce failed: ${(e as Error).message}`);
+    } finally {
+      pub.negotiating = false;
+      if (member.pubs.get(streamType) === pub) setImmediate(() => relay.markClientReady());
     }
   }
 
@@ -695,6 +735,37 @@ export class RoomService {
         }
         res = await sub.relay.message(body);
         sub.subs.set(pub.feedId, entry);
+      }
+      return this.negotiate(member, res);
+    });
+  }
+
+  /**
+   * ICE restart of the subscriber PeerConnection: Janus makes a new offer with fresh ICE
+   * credentials (`configure` with `restart`), handed out like any subscriber offer, through the
+   * same queue and with the same answer timeout.
+   */
+  restartSubscriberIce(member: Member): Promise<SubscribeResult> {
+    const noConnection = (): ProtocolError =>
+      new ProtocolError(Code.INVALID_OPERATION, 'no subscriber connection to restart: subscribe first');
+    if (!member.sub.relay) throw noConnection();
+    return this.serialize(member, async () => {
+      const relay = member.sub.relay;
+      if (!relay) throw noConnection();
+      this.requireJanus();
+      // Janus's candidates for the restarted ICE session follow the reply (negotiate releases them).
+      relay.holdClientCandidates();
+      let res: { data: Record<string, unknown>; jsep?: Jsep };
+      try {
+        res = await relay.message({ request: 'configure', restart: true });
+      } catch (e) {
+        relay.markClientReady();
+        throw e;
+      }
+      if (member.sub.relay !== relay) throw noConnection();
+      if (res.jsep?.type !== 'offer') {
+        relay.markClientReady();
+        throw new ProtocolError(Code.MEDIA_SERVER_UNAVAILABLE, 'media server sent no ICE-restart offer');
       }
       return this.negotiate(member, res);
     });

@@ -306,6 +306,13 @@ const HANDLERS: Record<string, Handler> = {
     return {};
   },
 
+  restartIce(c, p) {
+    const m = c.joined();
+    const target = p.oneOf('target', ['main', 'aux', 'sub'] as const);
+    if (target === 'sub') return c.server.service.restartSubscriberIce(m);
+    return c.server.service.restartPublisherIce(m, target, p.sdp('sdp'));
+  },
+
   async setRemoteVideoStreamType(c, p) {
     const m = c.joined();
     const { userId, streamType } = remoteStream(p);

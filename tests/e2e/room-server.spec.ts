@@ -254,6 +254,104 @@ test('REST DismissRoom during a call bans everyone with room-disband', async ({ 
   expect(reasons).toEqual(['room-disband', 'room-disband']);
 });
 
+test('ICE restart of the publisher and the subscriber: new credentials, still connected, media keeps flowing', async ({
+  page,
+}) => {
+  await openPeers(page, ['ice-a', 'ice-b'], 3006);
+  const r = await inPage<any>(
+    page,
+    `
+    const a = peers['ice-a'];
+    const b = peers['ice-b'];
+    await a.publish('main');
+    await b.waitEvent('stream-added', 10000, (d) => d.userId === 'ice-a');
+    await b.subscribe('ice-a');
+    const before = await b.waitMedia('ice-a');
+    const pubPc = a.pubs.get('main').pc;
+    const subPc = b.sub.pc;
+    const ufrag = (desc) => (/^a=ice-ufrag:(\\S+)/m.exec(desc.sdp) || [])[1];
+    const creds = () => ({
+      pub: { local: ufrag(pubPc.localDescription), remote: ufrag(pubPc.remoteDescription) },
+      sub: { local: ufrag(subPc.localDescription), remote: ufrag(subPc.remoteDescription) },
+    });
+    // The ICE transport really runs on the new credentials (Chromium's transport stats), and is up.
+    const transport = async (pc) => {
+      let t = null;
+      (await pc.getStats()).forEach((s) => {
+        if (s.type === 'transport') t = s;
+      });
+      return t;
+    };
+    const settled = async (pc, localUfrag) => {
+      const end = Date.now() + 15000;
+      for (;;) {
+        const t = await transport(pc);
+        const onNew = !t || t.iceLocalUsernameFragment === undefined || t.iceLocalUsernameFragment === localUfrag;
+        if (pc.connectionState === 'connected' && pc.iceConnectionState !== 'checking' && onNew) {
+          return { state: pc.connectionState, ice: pc.iceConnectionState, transportUfrag: t && t.iceLocalUsernameFragment };
+        }
+        if (Date.now() > end) throw new Error('not connected on the new credentials: ' + pc.connectionState + ' ' + JSON.stringify(t));
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    };
+    const credsBefore = creds();
+    const mark = b.events.length;
+    const markA = a.events.length;
+    const pubReply = await a.restartIce('main');
+    const subReply = await b.restartIce('sub');
+    const credsAfter = creds();
+    const pubState = await settled(pubPc, credsAfter.pub.local);
+    const subState = await settled(subPc, credsAfter.sub.local);
+    const after = await b.waitMedia('ice-a');
+    await new Promise((r) => setTimeout(r, 1000));
+    const later = await b.waitMedia('ice-a');
+    // Janus's candidates for the new session came as trickle events after the restarts.
+    const trickles = {
+      main: a.events.slice(markA).filter((e) => e.event === 'trickle' && e.data.target === 'main').length,
+      sub: b.events.slice(mark).filter((e) => e.event === 'trickle' && e.data.target === 'sub').length,
+    };
+    // Trickle towards Janus still works on both connections.
+    await a.request('trickle', { target: 'main', candidate: null });
+    await b.request('trickle', { target: 'sub', candidate: null });
+    return {
+      before, after, later, credsBefore, credsAfter, pubState, subState, trickles,
+      pubReply: Object.keys(pubReply), subStreams: subReply.streams,
+      seenByB: b.events.slice(mark).map((e) => e.event),
+      seenByA: a.events.slice(markA).map((e) => e.event),
+    };
+  `,
+  );
+  for (const side of ['pub', 'sub'] as const) {
+    expect(r.credsBefore[side].local).toBeTruthy();
+    expect(r.credsAfter[side].local).toBeTruthy();
+    expect(r.credsAfter[side].local).not.toBe(r.credsBefore[side].local);
+    // Janus's side of the session restarted too.
+    expect(r.credsAfter[side].remote).not.toBe(r.credsBefore[side].remote);
+  }
+  expect(r.pubState.state).toBe('connected');
+  expect(r.subState.state).toBe('connected');
+  expect(r.pubReply).toEqual(['sdp']);
+  expect(
+    r.subStreams
+      .filter((s: any) => s.active && s.userId === 'ice-a')
+      .map((s: any) => s.kind)
+      .sort(),
+  ).toEqual(['audio', 'video']);
+  expect(r.after.video.framesDecoded).toBeGreaterThan(r.before.video.framesDecoded);
+  expect(r.later.video.framesDecoded).toBeGreaterThan(r.after.video.framesDecoded);
+  expect(r.later.audio.packetsReceived).toBeGreaterThan(r.after.audio.packetsReceived);
+  expect(r.seenByB).not.toContain('stream-removed');
+  expect(r.seenByB).not.toContain('stream-added');
+  expect(r.seenByB).not.toContain('subscriber-reset');
+  expect(r.seenByA).not.toContain('unpublished');
+  // Chromium's ICE transports run on the new local credentials.
+  if (r.pubState.transportUfrag) expect(r.pubState.transportUfrag).toBe(r.credsAfter.pub.local);
+  if (r.subState.transportUfrag) expect(r.subState.transportUfrag).toBe(r.credsAfter.sub.local);
+  // Janus sent candidates for the restarted sessions, relayed as trickle events.
+  expect(r.trickles.main).toBeGreaterThan(0);
+  expect(r.trickles.sub).toBeGreaterThan(0);
+});
+
 test('Janus restart: clients are told, republish and receive media again', async ({ page }) => {
   await openPeers(page, ['r1', 'r2'], 3005);
   await inPage(

@@ -217,6 +217,37 @@ export class Peer {
     return res.streams;
   }
 
+  /**
+   * ICE restart (protocol `restartIce`). A publication ("main"/"aux") makes a new offer with
+   * iceRestart on its PeerConnection and applies Janus's answer; the subscriber ("sub") gets Janus's
+   * restart offer and answers it with subscriberAnswer. Janus's candidates are queued meanwhile.
+   */
+  async restartIce(target) {
+    const t = target === 'sub' ? this.sub : this.pubs.get(target);
+    if (!t) throw new Error(`no ${target} connection`);
+    t.remoteSet = false;
+    try {
+      if (target === 'sub') {
+        const res = await this.request('restartIce', { target });
+        await this.answerSubscriber(res);
+        return res;
+      }
+      const offer = await t.pc.createOffer({ iceRestart: true });
+      await t.pc.setLocalDescription(offer);
+      let res;
+      try {
+        res = await this.request('restartIce', { target, sdp: offer.sdp });
+      } catch (e) {
+        await t.pc.setLocalDescription({ type: 'rollback' });
+        throw e;
+      }
+      await t.pc.setRemoteDescription({ type: 'answer', sdp: res.sdp });
+      return res;
+    } finally {
+      Peer.flush(t);
+    }
+  }
+
   /** Inbound RTP stats per kind for the m-lines that carry `userId`'s `streamType`. */
   async inbound(userId, streamType = 'main') {
     if (!this.sub) return { audio: null, video: null };

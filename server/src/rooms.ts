@@ -906,6 +906,15 @@ export class RoomService {
     }
   }
 
+  /**
+   * `resetSubscriber`: the client gave up on its subscriber connection (e.g. an ICE restart did not
+   * help). The Janus subscriber is detached and every subscription dropped, as after
+   * `subscriber-reset`; the next `subscribe` starts a new connection.
+   */
+  clientResetSubscriber(member: Member): void {
+    this.resetSubscriber(member, new ProtocolError(Code.INVALID_OPERATION, 'subscriber reset by the client'));
+  }
+
   private resetSubscriber(member: Member, why: Error): void {
     const sub = member.sub;
     sub.awaitingAnswer?.reject(why);

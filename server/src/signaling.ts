@@ -313,6 +313,11 @@ const HANDLERS: Record<string, Handler> = {
     return c.server.service.restartPublisherIce(m, target, p.sdp('sdp'));
   },
 
+  resetSubscriber(c) {
+    c.server.service.clientResetSubscriber(c.joined());
+    return {};
+  },
+
   async setRemoteVideoStreamType(c, p) {
     const m = c.joined();
     const { userId, streamType } = remoteStream(p);

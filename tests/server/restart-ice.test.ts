@@ -31,6 +31,15 @@ describe('validation (no media server)', () => {
     c.close();
   });
 
+  test('resetSubscriber needs a membership, and answers {} once joined (with or without a subscriber)', async () => {
+    const c = await Client.connect(server.ws);
+    expect((await c.call('resetSubscriber')).error?.code).toBe(Code.INVALID_OPERATION);
+    await c.ok('join', { sdkAppId: SDK_APP_ID, userId: 'resetter', userSig: sig('resetter'), roomId: 903 });
+    expect(await c.ok('resetSubscriber')).toEqual({});
+    expect(await c.ok('resetSubscriber')).toEqual({});
+    c.close();
+  });
+
   test('bad params are INVALID_PARAMETER: target, sdp', async () => {
     const { client } = await joined(server, 'val', 902);
     const bad: unknown[] = [

@@ -858,6 +858,9 @@ export class Client extends Emitter<ClientEventMap> {
       } catch (e) {
         log.warn('subscriber ICE restart failed', e);
       }
+      if (this.subscriber !== sub) return;
+      // Ask the server for a fresh Janus subscriber too, then subscribe again on a new connection.
+      await this.signal?.request('resetSubscriber').catch((e) => log.warn('resetSubscriber failed', e));
       if (this.subscriber === sub) await this.resubscribeAll();
     } finally {
       this.recovering.delete('sub');

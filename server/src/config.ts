@@ -33,6 +33,10 @@ export interface ServerConfig {
   rtpPortRange?: string;
   /** Run without Janus (signaling only; publish/subscribe answer MEDIA_SERVER_UNAVAILABLE). */
   noJanus: boolean;
+  /** Folder for client logs (POST /v1/log), one JSON-lines file per UTC day; undefined = stdout. */
+  clientLogDir?: string;
+  /** Cap of one day's client log file, in MiB (fractions allowed). */
+  clientLogMaxMb: number;
 }
 
 export class ConfigError extends Error {
@@ -59,6 +63,10 @@ export const USAGE = `Usage: npm run server -- [options]
   --janus <path>             Janus executable (env TRTC_JANUS, default "janus")
   --rtp-port-range <a-b>     UDP ports Janus uses for media (env TRTC_RTP_PORT_RANGE)
   --no-janus                 signaling only, no media server (tests and benchmarks)
+  --client-log-dir <dir>     write the logs browsers upload (POST /v1/log) to files in <dir>
+                             (env TRTC_CLIENT_LOG_DIR, default: print them on stdout)
+  --client-log-max-mb <n>    cap of one day's client log file in MB, fractions allowed
+                             (env TRTC_CLIENT_LOG_MAX_MB, default 100)
   --help                     print this help`;
 
 function parsePort(value: string, source: string): number {
@@ -73,6 +81,14 @@ function parseIntIn(value: string, source: string, min: number, max: number): nu
   const n = Number(value);
   if (value.trim() === '' || !Number.isInteger(n) || n < min || n > max) {
     throw new ConfigError(`${source}: expected an integer ${min}–${max}, got "${value}"`);
+  }
+  return n;
+}
+
+function parsePositive(value: string, source: string, max: number): number {
+  const n = Number(value);
+  if (value.trim() === '' || !Number.isFinite(n) || n <= 0 || n > max) {
+    throw new ConfigError(`${source}: expected a number greater than 0 and at most ${max}, got "${value}"`);
   }
   return n;
 }
@@ -118,6 +134,11 @@ const VALUE_OPTIONS: Record<string, Setter> = {
     if (!/^\d+-\d+$/.test(v)) throw new ConfigError(`${s}: expected min-max, got "${v}"`);
     c.rtpPortRange = v;
   },
+  '--client-log-dir': (c, v, s) => {
+    if (v.trim() === '') throw new ConfigError(`${s}: expected a folder`);
+    c.clientLogDir = v;
+  },
+  '--client-log-max-mb': (c, v, s) => (c.clientLogMaxMb = parsePositive(v, s, 1_000_000)),
 };
 
 const BOOL_OPTIONS: Record<string, (c: ServerConfig, v: boolean) => void> = {
@@ -137,6 +158,8 @@ const ENV: Record<string, string> = {
   TRTC_GRACE_SECONDS: '--grace-seconds',
   TRTC_JANUS: '--janus',
   TRTC_RTP_PORT_RANGE: '--rtp-port-range',
+  TRTC_CLIENT_LOG_DIR: '--client-log-dir',
+  TRTC_CLIENT_LOG_MAX_MB: '--client-log-max-mb',
 };
 
 const camel = (flag: string): string => flag.slice(2).replace(/-([a-z])/g, (_, ch: string) => ch.toUpperCase());
@@ -183,6 +206,7 @@ export function parseConfig(argv: readonly string[], env: NodeJS.ProcessEnv): Se
     requirePrivateMapKey: false,
     janusBinary: 'janus',
     noJanus: false,
+    clientLogMaxMb: 100,
   };
   for (const [name, flag] of Object.entries(ENV)) {
     const v = env[name];

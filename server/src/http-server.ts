@@ -1,8 +1,15 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import {
+  createServer,
+  type IncomingMessage,
+  type OutgoingHttpHeaders,
+  type Server,
+  type ServerResponse,
+} from 'node:http';
 
 import { ADMIN_PREFIX, handleAdmin } from './admin.js';
+import { CLIENT_LOG_PATH, type ClientLogReply, type ClientLogService } from './client-logs.js';
 import type { ServerConfig } from './config.js';
-import { validateRoomId, type RoomId } from './protocol.js';
+import { Code, validateRoomId, type RoomId } from './protocol.js';
 import type { RoomService } from './rooms.js';
 import type { SignalingServer } from './signaling.js';
 import { serveStatic } from './static-files.js';
@@ -15,11 +22,19 @@ export interface HttpDeps {
   signaling: SignalingServer;
   /** 'ok', 'down', or 'disabled' (--no-janus). */
   janusState: () => 'ok' | 'down' | 'disabled';
+  clientLogs: ClientLogService;
 }
 
+/** On every answer of /v1/log: apps are often served from another origin than the room server. */
+const CLIENT_LOG_CORS = {
+  'Access-Control-Allow-Origin': '*',
+  'Access-Control-Allow-Methods': 'POST, OPTIONS',
+  'Access-Control-Allow-Headers': 'Content-Type',
+};
+
 /**
- * The room server's HTTP side: /health, the SDK's WebSocket at /rtc, the REST admin API, the
- * dev-only UserSig endpoint, and static files (the demo and the built SDK).
+ * The room server's HTTP side: /health, the SDK's WebSocket at /rtc, the REST admin API, client
+ * log upload, the dev-only UserSig endpoint, and static files (the demo and the built SDK).
  */
 export function createHttpServer(config: ServerConfig, version: string, deps: HttpDeps): Server {
   const started = Date.now();
@@ -42,7 +57,15 @@ export function createHttpServer(config: ServerConfig, version: string, deps: Ht
         uptimeSeconds: Math.round((Date.now() - started) / 1000),
         rooms: deps.service.rooms.size,
         connections: deps.signaling.connectionCount,
+        clientLogs: deps.clientLogs.stats,
       });
+      return;
+    }
+    if (pathname === CLIENT_LOG_PATH) {
+      deps.clientLogs.handle(req).then(
+        (reply) => sendClientLogReply(res, reply),
+        () => sendClientLogReply(res, { status: 500, error: { code: Code.INTERNAL, message: 'internal error' } }),
+      );
       return;
     }
     if (pathname.startsWith(ADMIN_PREFIX)) {
@@ -154,9 +177,22 @@ function readBody(req: IncomingMessage): Promise<string> {
   });
 }
 
-function sendJson(res: ServerResponse, status: number, body: unknown): void {
+function sendClientLogReply(res: ServerResponse, reply: ClientLogReply): void {
+  if (res.headersSent || res.destroyed) return;
+  const headers: OutgoingHttpHeaders = { ...CLIENT_LOG_CORS, ...reply.headers };
+  if (reply.close) headers.Connection = 'close';
+  if (reply.error) {
+    sendJson(res, reply.status, { error: reply.error }, headers);
+    return;
+  }
+  res.writeHead(reply.status, { ...headers, 'Cache-Control': 'no-store' });
+  res.end();
+}
+
+function sendJson(res: ServerResponse, status: number, body: unknown, headers: OutgoingHttpHeaders = {}): void {
   const text = JSON.stringify(body);
   res.writeHead(status, {
+    ...headers,
     'Content-Type': 'application/json; charset=utf-8',
     'Content-Length': Buffer.byteLength(text),
     'Cache-Control': 'no-store',

@@ -2,6 +2,7 @@
 // The room server: `npm run server -- --port 8080 --sdk-app-id 1400000001 --secret-key <key>`.
 import { readFileSync } from 'node:fs';
 
+import { ClientLogService } from './client-logs.js';
 import { ConfigError, parseConfig, USAGE, type ServerConfig } from './config.js';
 import { createHttpServer } from './http-server.js';
 import { firstNonLoopbackIPv4, JanusProcess } from './janus/process.js';
@@ -37,6 +38,21 @@ async function main(): Promise<void> {
     : undefined;
   const service = new RoomService(cfg, webhooks, log);
   const signaling = new SignalingServer(service, version, log);
+  let clientLogs: ClientLogService;
+  try {
+    clientLogs = new ClientLogService({
+      sdkAppId: cfg.sdkAppId,
+      secretKey: cfg.secretKey,
+      dir: cfg.clientLogDir,
+      maxMb: cfg.clientLogMaxMb,
+      // console.log, like the server's own log: it ignores a closed stdout instead of throwing.
+      print: (line) => console.log(line),
+      warn: (line) => console.error(`[${new Date().toISOString()}] ${line}`),
+    });
+  } catch (e) {
+    console.error(`room server: cannot create --client-log-dir ${cfg.clientLogDir}: ${(e as Error).message}`);
+    process.exit(1);
+  }
 
   let janus: JanusProcess | undefined;
   if (!cfg.noJanus) {
@@ -64,6 +80,7 @@ async function main(): Promise<void> {
     service,
     signaling,
     janusState: () => (j ? (j.connection ? 'ok' : 'down') : 'disabled'),
+    clientLogs,
   });
   server.on('error', (e) => {
     console.error(`room server: cannot listen on ${cfg.host}:${cfg.port}: ${e.message}`);
@@ -75,6 +92,7 @@ async function main(): Promise<void> {
     log(`room server ${version} listening on http://${cfg.host}:${port} (signaling ws://${cfg.host}:${port}/rtc)`);
     for (const m of cfg.staticMounts) log(`  serving ${m.dir} at ${m.prefix}`);
     if (cfg.devUsersig) log(`  dev UserSigs at http://${cfg.host}:${port}/dev/usersig?userId=… (development only)`);
+    log(`  client logs (POST /v1/log) to ${cfg.clientLogDir ?? 'stdout'}`);
     if (j) log(`  janus pid ${j.pid}`);
   });
   let stopping = false;
@@ -86,7 +104,7 @@ async function main(): Promise<void> {
     webhooks?.close();
     server.closeAllConnections();
     server.close();
-    void (j?.stop() ?? Promise.resolve()).finally(() => process.exit(0));
+    void Promise.all([j?.stop(), clientLogs.close()]).finally(() => process.exit(0));
   };
   // Defence in depth: a bug in one request must not take every room down with it.
   process.on('unhandledRejection', (e) => log(`unhandled rejection: ${(e as Error)?.stack ?? String(e)}`));

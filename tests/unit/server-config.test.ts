@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import { ConfigError, parseConfig } from '../../server/src/config';
+import { ConfigError, parseConfig, USAGE } from '../../server/src/config';
 
 const DEFAULTS = {
   host: '127.0.0.1',
@@ -15,6 +15,7 @@ const DEFAULTS = {
   requirePrivateMapKey: false,
   janusBinary: 'janus',
   noJanus: false,
+  clientLogMaxMb: 100,
 };
 
 function configFile(doc: unknown): string {
@@ -131,6 +132,33 @@ describe('room server configuration', () => {
     expect(parseConfig(['--dev-usersig', '--host', 'localhost'], {})).toMatchObject({ devUsersig: true });
   });
 
+  test('client log options: flags, environment and config file', () => {
+    expect(parseConfig(['--client-log-dir', '/var/log/trtc', '--client-log-max-mb=0.001'], {})).toEqual({
+      ...DEFAULTS,
+      clientLogDir: '/var/log/trtc',
+      clientLogMaxMb: 0.001,
+    });
+    expect(parseConfig([], { TRTC_CLIENT_LOG_DIR: 'logs', TRTC_CLIENT_LOG_MAX_MB: '250' })).toMatchObject({
+      clientLogDir: 'logs',
+      clientLogMaxMb: 250,
+    });
+    const file = configFile({ clientLogDir: 'from-file', clientLogMaxMb: 0.5 });
+    expect(parseConfig(['--config', file], { TRTC_CLIENT_LOG_DIR: 'from-env' })).toMatchObject({
+      clientLogDir: 'from-file',
+      clientLogMaxMb: 0.5,
+    });
+    expect(parseConfig(['--config', file, '--client-log-max-mb', '2'], {})).toMatchObject({
+      clientLogDir: 'from-file',
+      clientLogMaxMb: 2,
+    });
+    expect(parseConfig([], { TRTC_CLIENT_LOG_DIR: '' })).toEqual(DEFAULTS);
+  });
+
+  test('the usage lists the client log options', () => {
+    expect(USAGE).toMatch(/--client-log-dir <dir>.*\n.*TRTC_CLIENT_LOG_DIR/);
+    expect(USAGE).toMatch(/--client-log-max-mb <n>.*\n.*TRTC_CLIENT_LOG_MAX_MB, default 100/);
+  });
+
   test('--help', () => {
     expect(parseConfig(['--help'], {})).toBe('help');
   });
@@ -148,6 +176,14 @@ describe('room server configuration', () => {
     [['--callback-url', 'ftp://x']],
     [['--rtp-port-range', '10']],
     [['--no-janus=maybe']],
+    [['--client-log-dir', '']],
+    [['--client-log-dir']],
+    [['--client-log-max-mb', '0']],
+    [['--client-log-max-mb', '-1']],
+    [['--client-log-max-mb', 'abc']],
+    [['--client-log-max-mb', ' ']],
+    [['--client-log-max-mb', 'Infinity']],
+    [['--client-log-max-mb', '1000001']],
   ])('rejects %j with a ConfigError', (argv) => {
     expect(() => parseConfig(argv, {})).toThrow(ConfigError);
   });

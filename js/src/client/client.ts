@@ -297,11 +297,11 @@ export class Client extends Emitter<ClientEventMap> {
     this.state = 'idle';
     setUploadTarget(undefined);
     if (signal) {
-      signal.close();
+      const prevState = signal.state;
       signal.off('*');
+      signal.close();
+      if (prevState !== 'DISCONNECTED') this.emit('connection-state-changed', { prevState, state: 'DISCONNECTED' });
     }
-    if (signal && signal.state !== 'DISCONNECTED')
-      this.emit('connection-state-changed', { prevState: signal.state, state: 'DISCONNECTED' });
   }
 
   private wireSignal(signal: SignalChannel): void {
@@ -933,7 +933,9 @@ export class Client extends Emitter<ClientEventMap> {
     const serverSubs = new Set((snap.subscribed ?? []).map((s) => key(s.userId, s.streamType)));
     const ours = [...this.subscriptions.keys()].filter((k) => this.remotes.has(k));
     if (ours.length !== serverSubs.size || ours.some((k) => !serverSubs.has(k))) {
-      if (snap.mediaAvailable) await this.resubscribeAll();
+      if (!snap.mediaAvailable) return;
+      if (serverSubs.size > 0) await this.signal?.request('resetSubscriber').catch(() => undefined);
+      await this.resubscribeAll();
     }
   }
 

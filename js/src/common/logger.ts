@@ -28,6 +28,7 @@ const BATCH = 50;
 const INTERVAL_MS = 2000;
 const MAX_QUEUE = 1000;
 const MAX_MESSAGE = 4096;
+const MAX_BATCH_BYTES = 60_000;
 
 let level: LogLevelValue = LogLevel.INFO;
 let uploadEnabled = false;
@@ -78,7 +79,15 @@ export const log = {
 
 async function flush(): Promise<void> {
   if (!target || queue.length === 0) return;
-  const batch = queue.slice(0, BATCH);
+  // At most 50 lines and about 60 KB per request (the server refuses bodies over 64 KiB).
+  const batch: Entry[] = [];
+  let bytes = 0;
+  for (const e of queue) {
+    const size = e.message.length * 3 + 64;
+    if (batch.length >= BATCH || (batch.length > 0 && bytes + size > MAX_BATCH_BYTES)) break;
+    batch.push(e);
+    bytes += size;
+  }
   const { url, sdkAppId, userId, userSig, roomId } = target;
   const body = JSON.stringify({ sdkAppId, userId, userSig, roomId, sdkVersion: VERSION, logs: batch });
   try {

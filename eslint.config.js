@@ -47,6 +47,7 @@ export default tseslint.config(
         URLSearchParams: 'readonly',
         localStorage: 'readonly',
         location: 'readonly',
+        history: 'readonly',
         requestAnimationFrame: 'readonly',
         TRTC: 'readonly',
       },

@@ -1,10 +1,11 @@
-// The demo page, as a person uses it: open it, start the microphone, see the level move.
+// The level-meter demo page (demo/level-meter.html), as a person uses it: open it, start the
+// microphone, see the level move.
 import { expect, test } from '@playwright/test';
 
 test('demo page meters the microphone through the SDK', async ({ page }) => {
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(e.message));
-  await page.goto('/demo/index.html');
+  await page.goto('/demo/level-meter.html');
   await expect(page.locator('#version')).toHaveText(/^\d+\.\d+\.\d+$/);
   await expect(page.locator('#simd')).toHaveText('yes');
   await page.click('#start');

@@ -656,13 +656,13 @@ export function checkStreamConfig(config: unknown): asserts config is StreamConf
       throw invalidParameter(where, `\`${k}\` must be a${k === 'audioSource' ? 'n audio' : ' video'} track`);
     }
   }
+  if (c.screen && c.video) throw invalidParameter(where, '`screen` and `video` cannot both be true: use two streams');
+  if (c.screenAudio && !c.screen) throw invalidParameter(where, '`screenAudio` needs `screen: true`');
+  if (c.screenAudio && c.audio) throw invalidParameter(where, '`screenAudio` and `audio` cannot both be true');
   if (!c.audio && !c.video && !c.audioSource && !c.videoSource && !c.screen) {
     throw invalidParameter(
       where,
       'ask for something to capture: audio, video or screen true, or audioSource/videoSource tracks',
     );
   }
-  if (c.screen && c.video) throw invalidParameter(where, '`screen` and `video` cannot both be true: use two streams');
-  if (c.screenAudio && !c.screen) throw invalidParameter(where, '`screenAudio` needs `screen: true`');
-  if (c.screenAudio && c.audio) throw invalidParameter(where, '`screenAudio` and `audio` cannot both be true');
 }

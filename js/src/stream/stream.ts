@@ -81,6 +81,12 @@ export abstract class Stream extends Emitter<StreamEventMap> {
   async play(elementOrId: string | HTMLElement, options: PlayOptions = {}): Promise<void> {
     const where = `${this.className()}.play`;
     let parent: HTMLElement | null = null;
+    if (typeof document === 'undefined') {
+      throw new RtcError({
+        code: ErrorCode.NOT_SUPPORTED,
+        message: `${where}: playing needs a web page (no document here)`,
+      });
+    }
     if (typeof elementOrId === 'string') {
       checkString(where, 'elementOrId', elementOrId);
       parent = document.getElementById(elementOrId);

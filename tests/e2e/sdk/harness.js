@@ -119,4 +119,22 @@
   };
   window.h = h;
   window.harnessReady = true;
+
+  // ?autoplay=<roomId>: subscribe and play without any user gesture (page.evaluate would count as
+  // one), for the autoplay-policy test.
+  const autoplayRoom = new URLSearchParams(location.search).get('autoplay');
+  if (autoplayRoom) {
+    window.autoplayResult = { played: 'pending', errors: [] };
+    (async () => {
+      const c = await h.client('listener');
+      c.on('stream-subscribed', (e) => {
+        e.stream.on('error', (err) => window.autoplayResult.errors.push(err.getCode()));
+        e.stream.play('remote').then(
+          () => (window.autoplayResult.played = 'resolved'),
+          (err) => (window.autoplayResult.played = err.getCode()),
+        );
+      });
+      await c.join({ roomId: Number(autoplayRoom) });
+    })().catch((e) => (window.autoplayResult.played = String(e)));
+  }
 })();

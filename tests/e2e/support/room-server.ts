@@ -5,6 +5,8 @@ export interface RunningServer {
   port: number;
   base: string;
   ws: string;
+  /** What the server printed on stdout so far (the last 200 KB). */
+  output(): string;
   stop(): Promise<void>;
 }
 
@@ -26,10 +28,10 @@ export async function startRoomServer(port: number, extraArgs: string[] = []): P
   );
   let err = '';
   child.stderr?.on('data', (d: Buffer) => (err = (err + d.toString()).slice(-4000)));
+  let out = '';
+  child.stdout?.on('data', (d: Buffer) => (out = (out + d.toString()).slice(-200_000)));
   await new Promise<void>((resolve, reject) => {
-    let out = '';
-    child.stdout?.on('data', (d: Buffer) => {
-      out += d.toString();
+    child.stdout?.on('data', () => {
       if (out.includes('listening on')) resolve();
     });
     child.once('exit', (c) => reject(new Error(`room server exited ${c}: ${out} ${err}`)));
@@ -38,6 +40,7 @@ export async function startRoomServer(port: number, extraArgs: string[] = []): P
     port,
     base: `http://127.0.0.1:${port}`,
     ws: `ws://127.0.0.1:${port}/rtc`,
+    output: () => out,
     async stop() {
       if (child.exitCode !== null) return;
       const exited = new Promise((r) => child.once('exit', r));

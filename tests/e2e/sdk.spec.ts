@@ -517,21 +517,14 @@ test('autoplay blocked: PLAY_NOT_ALLOWED on the stream, the built-in dialog, and
   });
   try {
     const b = await (await strict.newContext()).newPage();
-    await b.goto(`${server.base}/sdk/index.html?autoplay=${roomId}`);
-    // Only read the result once play() has settled: page.evaluate counts as a user gesture.
-    await b.waitForFunction(() => (window as any).autoplayResult?.played !== 'pending', undefined, { timeout: 15000 });
-    const r = await b.evaluate(() => (window as any).autoplayResult);
-    console.log(
-      JSON.stringify(r),
-      await b.evaluate(() => {
-        const a = document.querySelector('#remote audio') as HTMLAudioElement;
-        return JSON.stringify({
-          paused: a.paused,
-          tracks: (a.srcObject as MediaStream).getTracks().map((t) => t.kind + t.readyState),
-          ua: (navigator as any).userActivation?.hasBeenActive,
-        });
+    const result = new Promise<any>((resolve) =>
+      b.on('console', (m) => {
+        if (m.text().startsWith('autoplay-result ')) resolve(JSON.parse(m.text().slice('autoplay-result '.length)));
       }),
     );
+    // No page.evaluate/waitForFunction before play() settled: Playwright runs those as user gestures.
+    await b.goto(`${server.base}/sdk/index.html?autoplay=${roomId}`);
+    const r = await result;
     expect(r.played).toBe(0x4043);
     expect(r.errors).toContain(0x4043);
     const dialog = b.locator('.trtc-autoplay-dialog');

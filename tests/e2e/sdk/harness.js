@@ -129,9 +129,14 @@
       const c = await h.client('listener');
       c.on('stream-subscribed', (e) => {
         e.stream.on('error', (err) => window.autoplayResult.errors.push(err.getCode()));
+        const report = (played) => {
+          window.autoplayResult.played = played;
+          // Reported on the console: the test must not evaluate in the page before this (that counts as a gesture).
+          setTimeout(() => console.log(`autoplay-result ${JSON.stringify(window.autoplayResult)}`), 100);
+        };
         e.stream.play('remote').then(
-          () => (window.autoplayResult.played = 'resolved'),
-          (err) => (window.autoplayResult.played = err.getCode()),
+          () => report('resolved'),
+          (err) => report(err.getCode()),
         );
       });
       await c.join({ roomId: Number(autoplayRoom) });

@@ -24,8 +24,8 @@ run() {
 run "GoogleTest, native (ctest)" ctest --test-dir build/native --output-on-failure
 run "GoogleTest, WASM under node (ctest)" ctest --test-dir build/wasm --output-on-failure
 run "Jest: unit tests and room server (real Janus)" npx jest --ci
-run "lint: eslint, prettier, clang-format, tsc on tests" \
-  bash -c 'npx eslint . && npx prettier --check . && bash scripts/clang-format.sh --check && npx tsc --noEmit -p tests/e2e/tsconfig.json'
+run "lint: eslint, prettier, clang-format, tsc on tests and the TypeScript sample app" \
+  bash -c 'npx eslint . && npx prettier --check . && bash scripts/clang-format.sh --check && npx tsc --noEmit -p tests/e2e/tsconfig.json && npx tsc -p examples/typescript'
 run "Playwright in Chromium" npx playwright test
 run "benchmarks (native, Chromium, room server)" bash scripts/bench.sh
 

@@ -79,6 +79,13 @@ export {
 export type { CheckResult } from './trtc';
 export type { Handler } from './core/emitter';
 
+/** A frozen deep copy, so apps can read the profile tables without changing the SDK's. */
+function frozenCopy<T>(table: T): T {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(table as Record<string, object>)) out[k] = Object.freeze({ ...v });
+  return Object.freeze(out) as T;
+}
+
 /** The `TRTC` namespace object: the default export, and the global `TRTC` of the UMD bundle. */
 const TRTC = {
   VERSION,
@@ -100,7 +107,11 @@ const TRTC = {
   LocalStream,
   RemoteStream,
   /** The profile tables (an extension: read-only copies of what setVideoProfile etc. accept). */
-  profiles: { video: VIDEO_PROFILES, screen: SCREEN_PROFILES, audio: AUDIO_PROFILES },
+  profiles: {
+    video: frozenCopy(VIDEO_PROFILES),
+    screen: frozenCopy(SCREEN_PROFILES),
+    audio: frozenCopy(AUDIO_PROFILES),
+  },
   AudioLevelMeter,
   loadCore,
   setAssetsPath,

@@ -413,6 +413,45 @@ describe('Client state machine against a scripted server', () => {
   });
 });
 
+describe('aborts and resume details', () => {
+  test('leave() during join() rejects join with API_CALL_ABORTED, and no error event', async () => {
+    const { client, events } = clientWith(() => undefined); // the server never answers join
+    const joining = client.join({ roomId: 1 });
+    await tick();
+    await client.leave();
+    expect(await codeAsync(() => joining)).toBe(ErrorCode.API_CALL_ABORTED);
+    expect(events.filter((e) => e.name === 'error')).toEqual([]);
+  });
+
+  test('after resume, remote mute changes missed while disconnected are reported', async () => {
+    const stream = { userId: 'ann', streamType: 'main', hasAudio: true, hasVideo: true, hasSmall: false };
+    let resumes = 0;
+    const { client, sockets, events } = clientWith((m) => {
+      if (m === 'join')
+        return snapshot({
+          users: [{ userId: 'ann', role: 'anchor' }],
+          streams: [{ ...stream, audioMuted: false, videoMuted: false }],
+        });
+      if (m === 'resume') {
+        resumes++;
+        return snapshot({
+          users: [{ userId: 'ann', role: 'anchor' }],
+          streams: [{ ...stream, audioMuted: false, videoMuted: true }],
+        });
+      }
+      return { result: {} };
+    });
+    await client.join({ roomId: 1 });
+    await tick();
+    sockets[0]!.close(1006);
+    await new Promise((r) => setTimeout(r, 800));
+    expect(resumes).toBe(1);
+    expect(events.filter((e) => e.name === 'mute-video').map((e) => e.data.userId)).toEqual(['ann']);
+    expect(client.getRemoteMutedState()[0]!.videoMuted).toBe(true);
+    await client.leave();
+  });
+});
+
 describe('network quality levels', () => {
   test('TRTC thresholds', () => {
     expect(qualityOf(0, 20)).toBe(1);

@@ -210,12 +210,15 @@ export class Client extends Emitter<ClientEventMap> {
         ...(options.privateMapKey ? { privateMapKey: options.privateMapKey } : {}),
       });
     } catch (e) {
-      if (this.signal === signal) {
+      const aborted = this.signal !== signal;
+      if (!aborted) {
         this.signal = undefined;
         this.state = 'idle';
       }
       signal.off('*');
       signal.close();
+      if (aborted)
+        throw new RtcError({ code: ErrorCode.API_CALL_ABORTED, message: 'join: aborted by leave() or destroy()' });
       log.error(`join room ${String(options.roomId)} failed`, e);
       throw e;
     }
@@ -263,6 +266,8 @@ export class Client extends Emitter<ClientEventMap> {
       this.teardown();
     }
     this.destroyed = true;
+    clearInterval(this.volumeTimer);
+    this.volumeTimer = undefined;
     this.off('*');
   }
 
@@ -321,7 +326,8 @@ export class Client extends Emitter<ClientEventMap> {
       if (this.signal === signal) void this.onResumed(snap as Snapshot);
     });
     signal.on('failed', (err) => {
-      if (this.signal !== signal) return;
+      // During join, the failure is join()'s rejection, not an extra 'error' event.
+      if (this.signal !== signal || this.state === 'joining') return;
       log.error('the connection to the room server is lost', err);
       this.teardown();
       this.emit('error', err);
@@ -509,6 +515,7 @@ export class Client extends Emitter<ClientEventMap> {
   private async startPublication(t: StreamType, stream: LocalStream): Promise<void> {
     const signal = this.signal!;
     this.publishing.add(t);
+    stream.autoPlayDialog = this.config.enableAutoPlayDialog;
     const pub = new Publication(t, stream, signal, this.peerOptions(), t === 'main' ? this.smallStream : null);
     this.publications.set(t, pub);
     stream.setConnectionState('CONNECTING');
@@ -638,20 +645,24 @@ export class Client extends Emitter<ClientEventMap> {
     this.recovering.add(id);
     try {
       if (graceMs) await sleep(graceMs);
+      const t = pub.streamType;
+      const stream = pub.stream;
       for (let attempt = 0; attempt < RECOVERY_ATTEMPTS; attempt++) {
-        const current = this.publications.get(pub.streamType);
-        if (!current || this.state !== 'joined') return;
-        if (current.pc.connectionState === 'connected') return;
+        if (this.state !== 'joined') return;
+        const current = this.publications.get(t);
+        // Unpublished by the app meanwhile (not by a failed attempt below): nothing to recover.
+        if (attempt === 0 && current !== pub) return;
+        if (current && current.stream !== stream) return;
+        if (current && current.pc.connectionState === 'connected') return;
         try {
-          if (attempt === 0) {
-            log.info(`${pub.streamType} publisher: ICE restart`);
+          if (attempt === 0 && current) {
+            log.info(`${t} publisher: ICE restart`);
             await current.restartIce();
             if (await waitConnected(current.pc, 10_000)) return;
           } else {
-            log.info(`${pub.streamType} publisher: publishing again (attempt ${attempt})`);
-            const stream = current.stream;
-            await this.unpublishType(pub.streamType);
-            await this.startPublication(pub.streamType, stream);
+            log.info(`${t} publisher: publishing again (attempt ${attempt})`);
+            if (this.publications.has(t)) await this.unpublishType(t);
+            await this.startPublication(t, stream);
             return;
           }
         } catch (e) {
@@ -752,9 +763,18 @@ export class Client extends Emitter<ClientEventMap> {
    * Receives a remote stream (`{audio, video}` both default true). `stream-subscribed` follows;
    * then `stream.play(element)`.
    */
-  async subscribe(
+  subscribe(
     stream: RemoteStream,
     options: { audio?: boolean; video?: boolean; smallVideo?: boolean } = {},
+  ): Promise<void> {
+    return this.subscribeStream(stream, options, false);
+  }
+
+  /** `again`: a resubscription after a reset, so the app already had `stream-subscribed`. */
+  private async subscribeStream(
+    stream: RemoteStream,
+    options: { audio?: boolean; video?: boolean; smallVideo?: boolean },
+    again: boolean,
   ): Promise<void> {
     const where = 'Client.subscribe';
     this.assertUsable(where);
@@ -794,7 +814,7 @@ export class Client extends Emitter<ClientEventMap> {
     this.subscriptions.set(k, { audio, video, small });
     this.refreshRemoteTracks();
     stream.setConnectionState(sub.pc.connectionState === 'connected' ? 'CONNECTED' : 'CONNECTING');
-    this.emit('stream-subscribed', { stream });
+    if (!again) this.emit('stream-subscribed', { stream });
   }
 
   /** Stops receiving a remote stream. */
@@ -886,7 +906,7 @@ export class Client extends Emitter<ClientEventMap> {
           break;
         }
         try {
-          await this.subscribe(stream, { audio: opt.audio, video: opt.video, smallVideo: opt.small });
+          await this.subscribeStream(stream, { audio: opt.audio, video: opt.video, smallVideo: opt.small }, true);
           ok = true;
         } catch (e) {
           log.warn(`subscribing again to ${stream.getUserId()} failed`, e);
@@ -918,7 +938,26 @@ export class Client extends Emitter<ClientEventMap> {
         this.onStreamRemoved(r.getUserId(), r.getType() === 'auxiliary' ? 'aux' : 'main');
       }
     }
-    for (const s of snap.streams) if (!this.remotes.has(key(s.userId, s.streamType))) this.onStreamAdded(s);
+    for (const s of snap.streams) {
+      const existing = this.remotes.get(key(s.userId, s.streamType));
+      if (!existing) {
+        this.onStreamAdded(s);
+        continue;
+      }
+      // Mute changes missed while disconnected.
+      existing.info = { ...existing.info, hasAudio: !!s.hasAudio, hasVideo: !!s.hasVideo, hasSmall: !!s.hasSmall };
+      this.onMuteState(s);
+    }
+    // Our own mute changes made while disconnected were not delivered: send the current state.
+    for (const [t, pub] of this.publications) {
+      const { audioMuted, videoMuted } = pub.stream.muteState();
+      for (const [kind, muted] of [
+        ['audio', audioMuted],
+        ['video', videoMuted],
+      ] as const) {
+        this.signal?.request('mute', { streamType: t, kind, muted }).catch(() => undefined);
+      }
+    }
     // Publications the server no longer holds are published again.
     for (const [t, pub] of [...this.publications]) {
       if (!snap.published.includes(t)) {

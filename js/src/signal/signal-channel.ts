@@ -162,6 +162,8 @@ export class SignalChannel extends Emitter<SignalChannelEvents> {
   /** Closes for good (leave/destroy): no reconnection. */
   close(): void {
     this.closedByUser = true;
+    this.abortOpen?.();
+    this.abortOpen = undefined;
     clearTimeout(this.retryTimer);
     this.stopHeartbeat();
     const ws = this.ws;
@@ -173,6 +175,9 @@ export class SignalChannel extends Emitter<SignalChannelEvents> {
     this.failPending('the signaling channel was closed');
     this.setState('DISCONNECTED');
   }
+
+  /** Rejects the pending `open()` (when `close()` is called while connecting). */
+  private abortOpen?: () => void;
 
   private open(): Promise<void> {
     return new Promise((resolve, reject) => {
@@ -189,6 +194,12 @@ export class SignalChannel extends Emitter<SignalChannelEvents> {
         ws.close();
         reject(this.setupError(`no answer from ${this.opts.url}`));
       }, this.opts.requestTimeoutMs);
+      this.abortOpen = () => {
+        clearTimeout(timer);
+        reject(
+          new RtcError({ code: ErrorCode.API_CALL_ABORTED, message: 'connecting to the room server was aborted' }),
+        );
+      };
       ws.onmessage = (ev) => {
         let msg: Record<string, unknown>;
         try {
@@ -200,6 +211,7 @@ export class SignalChannel extends Emitter<SignalChannelEvents> {
           if (msg.event !== 'welcome') return;
           welcomed = true;
           clearTimeout(timer);
+          this.abortOpen = undefined;
           const data = (msg.data ?? {}) as { protocol?: number };
           if (data.protocol !== PROTOCOL_VERSION) {
             ws.close();

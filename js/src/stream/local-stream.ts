@@ -397,6 +397,8 @@ export class LocalStream extends Stream {
         type === 'audio' ? { audio: constraints } : { video: constraints },
       );
     } catch (e) {
+      // The old device is already stopped: get it (or the default) back, as after an unplug.
+      void this.recover(type);
       throw captureError(e, type === 'audio', type === 'video');
     }
     const track = type === 'audio' ? ms.getAudioTracks()[0] : ms.getVideoTracks()[0];
@@ -436,6 +438,9 @@ export class LocalStream extends Stream {
     if ((kind === 'audio' ? this.audioTrack_ : this.videoTrack_) === null) {
       throw invalidOperation(where, `the stream has no ${kind} track: use addTrack()`);
     }
+    // The app's own track: if it ends, the SDK does not recapture a device in its place.
+    if (kind === 'audio') this.audioSource_ = 'custom';
+    else this.videoSource_ = 'custom';
     await this.swapTrack(kind, track);
   }
 

@@ -158,7 +158,7 @@ export abstract class Stream extends Emitter<StreamEventMap> {
     }
   }
 
-  /** Whether the player is paused or blocked (an extension: `true` after PLAY_NOT_ALLOWED until resumed). */
+  /** Whether the stream is playing (an extension): false before play(), after stop(), and while autoplay is blocked. */
   isPlaying(): boolean {
     return this.player !== undefined && !this.player.isPaused();
   }

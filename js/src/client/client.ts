@@ -276,12 +276,7 @@ export class Client extends Emitter<ClientEventMap> {
     this.stopQualityTimer();
     const signal = this.signal;
     this.signal = undefined;
-    for (const p of this.publications.values()) {
-      p.stream.binding = undefined;
-      p.stream.setConnectionState('DISCONNECTED');
-      p.close();
-    }
-    this.publications.clear();
+    for (const t of [...this.publications.keys()]) this.dropPublication(t, 'DISCONNECTED');
     this.publishing.clear();
     this.republish.clear();
     for (const w of this.publishedWaiters.values()) {
@@ -617,15 +612,22 @@ export class Client extends Emitter<ClientEventMap> {
   private async unpublishType(t: StreamType): Promise<void> {
     const pub = this.publications.get(t);
     if (!pub) return;
-    this.publications.delete(t);
     this.republish.delete(t);
-    pub.stream.binding = undefined;
-    pub.close();
-    pub.stream.setConnectionState('DISCONNECTED');
+    this.dropPublication(t, 'DISCONNECTED');
     await this.signal?.request('unpublish', { streamType: t }).catch((e: RtcError) => {
       // 4097: the server already dropped it (e.g. after a media reset).
       if (e.getExtraCode() !== 4097) throw e;
     });
+  }
+
+  /** Forgets a publication on this side: unbinds its stream, closes its connection, reports `state`. */
+  private dropPublication(t: StreamType, state: ConnectionState): void {
+    const pub = this.publications.get(t);
+    if (!pub) return;
+    this.publications.delete(t);
+    pub.stream.binding = undefined;
+    pub.close();
+    pub.stream.setConnectionState(state);
   }
 
   private onPublicationState(pub: Publication): void {
@@ -686,23 +688,17 @@ export class Client extends Emitter<ClientEventMap> {
     const pub = this.publications.get(t);
     if (!pub) return;
     log.warn(`the media server closed the ${t} publication (${reason}): publishing again`);
-    this.publications.delete(t);
-    pub.close();
-    pub.stream.binding = undefined;
-    pub.stream.setConnectionState('RECONNECTING');
+    this.dropPublication(t, 'RECONNECTING');
     this.republish.set(t, pub.stream);
     void this.republishAll();
   }
 
   private onMediaReset(): void {
     log.warn('the media server restarted: publishing and subscribing again when it is back');
-    for (const [t, pub] of this.publications) {
-      pub.close();
-      pub.stream.binding = undefined;
-      pub.stream.setConnectionState('RECONNECTING');
+    for (const [t, pub] of [...this.publications]) {
+      this.dropPublication(t, 'RECONNECTING');
       this.republish.set(t, pub.stream);
     }
-    this.publications.clear();
     this.subscriber?.close();
     this.subscriber = undefined;
     this.subscriptions.clear();
@@ -961,9 +957,7 @@ export class Client extends Emitter<ClientEventMap> {
     // Publications the server no longer holds are published again.
     for (const [t, pub] of [...this.publications]) {
       if (!snap.published.includes(t)) {
-        this.publications.delete(t);
-        pub.close();
-        pub.stream.binding = undefined;
+        this.dropPublication(t, 'RECONNECTING');
         this.republish.set(t, pub.stream);
       }
     }
@@ -990,12 +984,7 @@ export class Client extends Emitter<ClientEventMap> {
     const res = await signal.request<{ role: 'anchor' | 'audience' }>('switchRole', { role });
     this.role = res.role;
     if (res.role === 'audience') {
-      for (const [t, pub] of [...this.publications]) {
-        this.publications.delete(t);
-        pub.stream.binding = undefined;
-        pub.stream.setConnectionState('DISCONNECTED');
-        pub.close();
-      }
+      for (const t of [...this.publications.keys()]) this.dropPublication(t, 'DISCONNECTED');
     }
   }
 

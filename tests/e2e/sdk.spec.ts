@@ -145,12 +145,7 @@ test('two clients: join, publish, auto-subscribe, play, mute events, stats, unpu
 test('manual subscribe (autoSubscribe: false), audio only, then unsubscribe', async ({ browser }) => {
   const roomId = room++;
   const [a, b] = [await openPage(browser), await openPage(browser)];
-  await a.evaluate(async (roomId) => {
-    const h = (window as any).h;
-    const c = await h.client('pub');
-    await c.join({ roomId });
-    await c.publish(await h.localStream('pub'));
-  }, roomId);
+  await a.evaluate((roomId) => (window as any).h.joinAndPublish('pub', roomId).then(() => undefined), roomId);
   const r = await b.evaluate(async (roomId) => {
     const h = (window as any).h;
     const c = await h.client('sub', { config: { autoSubscribe: false } });
@@ -397,19 +392,8 @@ test('reconnection: the socket drops, the client resumes, media keeps flowing an
 }) => {
   const roomId = room++;
   const [a, b] = [await openPage(browser), await openPage(browser)];
-  await a.evaluate(async (roomId) => {
-    const h = (window as any).h;
-    const c = await h.client('mobile');
-    await c.join({ roomId });
-    await c.publish(await h.localStream('mobile'));
-  }, roomId);
-  await b.evaluate(async (roomId) => {
-    const h = (window as any).h;
-    const c = await h.client('desk');
-    c.on('stream-subscribed', (e: any) => e.stream.play('remote'));
-    await c.join({ roomId });
-    await h.waitVideo('remote');
-  }, roomId);
+  await a.evaluate((roomId) => (window as any).h.joinAndPublish('mobile', roomId).then(() => undefined), roomId);
+  await b.evaluate((roomId) => (window as any).h.joinAndWatch('desk', roomId).then(() => undefined), roomId);
   const dropped = await a.evaluate(() => (window as any).h.dropSocket('mobile'));
   expect(dropped).toBe(1);
   await a.evaluate(() =>
@@ -451,13 +435,7 @@ test('device unplugged: the camera is recaptured (device-auto-recovered) and the
     );
     await c.publish(s);
   }, roomId);
-  await b.evaluate(async (roomId) => {
-    const h = (window as any).h;
-    const c = await h.client('peer');
-    c.on('stream-subscribed', (e: any) => e.stream.play('remote'));
-    await c.join({ roomId });
-    await h.waitVideo('remote');
-  }, roomId);
+  await b.evaluate((roomId) => (window as any).h.joinAndWatch('peer', roomId).then(() => undefined), roomId);
   const r = await a.evaluate(async () => {
     const h = (window as any).h;
     const s = h.streams.cam;
@@ -489,9 +467,7 @@ test('SEI messages reach the other clients (enableSEI)', async ({ browser }) => 
   }, roomId);
   await a.evaluate(async (roomId) => {
     const h = (window as any).h;
-    const c = await h.client('tx', { config: { enableSEI: true } });
-    await c.join({ roomId });
-    await c.publish(await h.localStream('tx'));
+    const c = await h.joinAndPublish('tx', roomId, { config: { enableSEI: true } });
     c.sendSEIMessage(new TextEncoder().encode('hello sei').buffer);
   }, roomId);
   const m = await b.evaluate(() => (window as any).h.waitEvent('rx', 'sei-message'));
@@ -503,12 +479,7 @@ test('autoplay blocked: PLAY_NOT_ALLOWED on the stream, the built-in dialog, and
 }) => {
   const roomId = room++;
   const a = await openPage(browser);
-  await a.evaluate(async (roomId) => {
-    const h = (window as any).h;
-    const c = await h.client('speaker');
-    await c.join({ roomId });
-    await c.publish(await h.localStream('speaker'));
-  }, roomId);
+  await a.evaluate((roomId) => (window as any).h.joinAndPublish('speaker', roomId).then(() => undefined), roomId);
   // A browser that enforces the autoplay policy (the shared one allows autoplay for the other tests).
   const opts = chromiumLaunchOptions({ fakeMedia: true });
   const strict = await chromium.launch({

@@ -73,6 +73,21 @@
       h.streams[name] = s;
       return s;
     },
+    /** `name` joins `roomId` and publishes camera + microphone; returns the client. */
+    async joinAndPublish(name, roomId, opts) {
+      const c = await h.client(name, opts);
+      await c.join({ roomId });
+      await c.publish(await h.localStream(name));
+      return c;
+    },
+    /** `name` joins `roomId`, plays what it subscribes to in #remote, and waits for video there. */
+    async joinAndWatch(name, roomId) {
+      const c = await h.client(name);
+      c.on('stream-subscribed', (e) => e.stream.play('remote'));
+      await c.join({ roomId });
+      await h.waitVideo('remote');
+      return c;
+    },
     /** Drops the client's current WebSocket (as a network drop would). */
     dropSocket(name) {
       const open = sockets.filter((s) => s.name === name && s.ws.readyState === 1);

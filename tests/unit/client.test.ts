@@ -3,7 +3,7 @@
 // subscribed here; that runs in Chromium against the real server in tests/e2e/sdk.spec.ts).
 import { Client, ErrorCode, RtcError, createClient, createStream } from '../../js/src/index';
 import type { WebSocketLike } from '../../js/src/signal/signal-channel';
-import { lossBetween, qualityOf } from '../../js/src/client/quality';
+import { LinkQuality, LinkReader, disconnectedSample } from '../../js/src/client/quality';
 import { checkRoomId } from '../../js/src/common/validate';
 
 type Reply = { result?: unknown; error?: { code: number; message: string } };
@@ -452,19 +452,58 @@ describe('aborts and resume details', () => {
   });
 });
 
-describe('network quality levels', () => {
-  test('TRTC thresholds', () => {
-    expect(qualityOf(0, 20)).toBe(1);
-    expect(qualityOf(11, 20)).toBe(2);
-    expect(qualityOf(0, 150)).toBe(2);
-    expect(qualityOf(21, 0)).toBe(3);
-    expect(qualityOf(0, 360)).toBe(4);
-    expect(qualityOf(51, 0)).toBe(5);
-    expect(qualityOf(0, 501)).toBe(5);
+describe('network quality stats reading (levels are scored in the C++ core)', () => {
+  const fakePc = (state: string, reports: Record<string, unknown>[]) =>
+    ({
+      connectionState: state,
+      getStats: async () => new Map(reports.map((r, i) => [String(r.id ?? i), r])),
+    }) as unknown as RTCPeerConnection;
+
+  test("uplink: packets sent against RTCP-reported loss, worst jitter, the selected pair's RTT and send-side estimate", async () => {
+    const reader = new LinkReader('uplink');
+    const r = await reader.read(
+      fakePc('connected', [
+        { type: 'outbound-rtp', packetsSent: 900 },
+        { type: 'outbound-rtp', packetsSent: 100 },
+        { type: 'remote-inbound-rtp', packetsLost: 12, jitter: 0.004, roundTripTime: 0.5 },
+        { type: 'remote-inbound-rtp', packetsLost: 3, jitter: 0.021 },
+        { type: 'transport', selectedCandidatePairId: 'p1' },
+        { type: 'candidate-pair', nominated: true, state: 'succeeded', currentRoundTripTime: 0.6 }, // stale backup
+        {
+          type: 'candidate-pair',
+          id: 'p1',
+          nominated: true,
+          currentRoundTripTime: 0.042,
+          availableOutgoingBitrate: 1_500_000,
+        },
+      ]),
+    );
+    expect(r.sample).toEqual({ state: 2, rttMs: 42, expected: 1000, lost: 15, jitterMs: 21 });
+    expect(r.bandwidthKbps).toBe(1500);
   });
-  test('loss between samples of cumulative counters', () => {
-    expect(lossBetween(undefined, { packets: 100, lost: 5 })).toBe(0);
-    expect(lossBetween({ packets: 100, lost: 0 }, { packets: 190, lost: 10 })).toBe(10);
-    expect(lossBetween({ packets: 100, lost: 0 }, { packets: 100, lost: 0 })).toBe(0);
+
+  test('downlink: received + lost, RTCP RTT when STUN has none, bitrate between readings', async () => {
+    const reader = new LinkReader('downlink');
+    const stats = (bytes: number) => [
+      { type: 'inbound-rtp', packetsReceived: 480, packetsLost: 20, bytesReceived: bytes, jitter: 0.01 },
+      { type: 'remote-inbound-rtp', roundTripTime: 0.08 },
+    ];
+    const first = await reader.read(fakePc('connecting', stats(10_000)));
+    expect(first.sample).toEqual({ state: 1, rttMs: 80, expected: 500, lost: 20, jitterMs: 10 });
+    expect(first.bandwidthKbps).toBe(-1);
+    await new Promise((r) => setTimeout(r, 50));
+    const second = await reader.read(fakePc('failed', stats(20_000)));
+    expect(second.sample.state).toBe(3);
+    expect(second.bandwidthKbps).toBeGreaterThan(0);
+    expect(second.bandwidthKbps).toBeLessThan((10_000 * 8) / 40);
+  });
+
+  test('no connection is state none; without the core the level is unknown (6 when disconnected)', async () => {
+    const none = await new LinkReader('uplink').read(undefined);
+    expect(none.sample.state).toBe(0);
+    const q = new LinkQuality();
+    expect(q.ready).toBe(false);
+    expect(q.update({ state: 2, rttMs: 30, expected: 10, lost: 0, jitterMs: 1 }).level).toBe(0);
+    expect(q.update(disconnectedSample()).level).toBe(6);
   });
 });

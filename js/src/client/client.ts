@@ -22,7 +22,8 @@ import { RemoteStream, type RemoteStreamInfo } from '../stream/remote-stream';
 import { DEFAULT_SMALL_PROFILE, type VideoProfile } from '../stream/profiles';
 import { Publication, type StreamType, type WireCandidate } from './publisher';
 import { Subscriber, type SubscriberOffer } from './subscriber';
-import { lossBetween, qualityOf, type Counters, type NetworkQuality } from './quality';
+import { LinkQuality, LinkReader, asQuality, disconnectedSample, rttOf } from './quality';
+import { loadCore } from '../core/wasm-loader';
 import type {
   AudioVolumeEvent,
   ClientConfig,
@@ -101,8 +102,11 @@ export class Client extends Emitter<ClientEventMap> {
   private qualityTimer?: ReturnType<typeof setInterval>;
   private volumeTimer?: ReturnType<typeof setInterval>;
   private volumeInBackground = false;
-  private prevUp?: Counters;
-  private prevDown?: Counters;
+  private readonly upReader = new LinkReader('uplink');
+  private readonly downReader = new LinkReader('downlink');
+  private readonly upQuality = new LinkQuality();
+  private readonly downQuality = new LinkQuality();
+  private coreWarned = false;
   private readonly recovering = new Set<string>();
   private seiWindow = { start: 0, count: 0, bytes: 0 };
   /** @internal For tests: replaces the WebSocket constructor. */
@@ -1132,9 +1136,9 @@ export class Client extends Emitter<ClientEventMap> {
   async getTransportStats(): Promise<TransportStats> {
     const out: TransportStats = { rtt: 0, downlinksRTT: {} };
     const pub = this.publications.get('main') ?? this.publications.get('aux');
-    if (pub) out.rtt = rttOf(await pub.pc.getStats());
+    if (pub) out.rtt = Math.max(0, rttOf(await pub.pc.getStats()));
     if (this.subscriber) {
-      const rtt = rttOf(await this.subscriber.pc.getStats());
+      const rtt = Math.max(0, rttOf(await this.subscriber.pc.getStats()));
       for (const [k, r] of this.remotes) if (this.subscriptions.has(k)) out.downlinksRTT[r.getUserId()] = rtt;
     }
     return out;
@@ -1234,73 +1238,70 @@ export class Client extends Emitter<ClientEventMap> {
 
   private startQualityTimer(): void {
     this.stopQualityTimer();
-    this.prevUp = undefined;
-    this.prevDown = undefined;
+    this.upReader.reset();
+    this.downReader.reset();
+    // The levels come from the C++ core; until it is loaded (or if it cannot be), the event
+    // reports level 0 (unknown) with the measured RTT.
+    loadCore().then(
+      (core) => {
+        if (!this.qualityTimer) return;
+        this.upQuality.attach(core);
+        this.downQuality.attach(core);
+      },
+      (e: unknown) => {
+        if (this.coreWarned) return;
+        this.coreWarned = true;
+        log.warn(`network-quality levels need the WASM core and stay 0: ${(e as Error).message}`);
+      },
+    );
     this.qualityTimer = setInterval(() => void this.emitNetworkQuality(), 2000);
   }
 
   private stopQualityTimer(): void {
     clearInterval(this.qualityTimer);
     this.qualityTimer = undefined;
+    this.upQuality.dispose();
+    this.downQuality.dispose();
+  }
+
+  /**
+   * @internal The connections that network quality is measured on: the main (else auxiliary)
+   * publication's for the uplink, the subscriber's (while something is subscribed) for the downlink.
+   */
+  linkConnections(): { uplink?: RTCPeerConnection; downlink?: RTCPeerConnection } {
+    const pub = this.publications.get('main') ?? this.publications.get('aux');
+    const sub = this.subscriber && this.subscriptions.size > 0 ? this.subscriber.pc : undefined;
+    return { uplink: pub?.pc, downlink: sub };
   }
 
   private async emitNetworkQuality(): Promise<void> {
     const signal = this.signal;
     if (!signal) return;
     const disconnected = signal.state !== 'CONNECTED';
-    let up: NetworkQuality = 0;
-    let down: NetworkQuality = 0;
-    let uplinkRTT = 0;
-    let uplinkLoss = 0;
-    let downlinkRTT = 0;
-    let downlinkLoss = 0;
+    const { uplink: pubPc, downlink: sub } = this.linkConnections();
+    let upSample = disconnectedSample();
+    let downSample = disconnectedSample();
     try {
-      const pub = this.publications.get('main') ?? this.publications.get('aux');
-      if (pub) {
-        const stats = await pub.pc.getStats();
-        let packets = 0;
-        let lost = 0;
-        stats.forEach((r: Record<string, unknown>) => {
-          if (r.type === 'outbound-rtp') packets += num(r.packetsSent);
-          if (r.type === 'remote-inbound-rtp') lost += num(r.packetsLost);
-        });
-        const now = { packets: packets - lost, lost };
-        uplinkLoss = lossBetween(this.prevUp, now);
-        this.prevUp = now;
-        uplinkRTT = rttOf(stats);
-        up = pub.pc.connectionState === 'connected' ? qualityOf(uplinkLoss, uplinkRTT) : 6;
-      }
-      if (this.subscriber && this.subscriptions.size > 0) {
-        const stats = await this.subscriber.pc.getStats();
-        let packets = 0;
-        let lost = 0;
-        stats.forEach((r: Record<string, unknown>) => {
-          if (r.type === 'inbound-rtp') {
-            packets += num(r.packetsReceived);
-            lost += num(r.packetsLost);
-          }
-        });
-        const now = { packets, lost };
-        downlinkLoss = lossBetween(this.prevDown, now);
-        this.prevDown = now;
-        downlinkRTT = rttOf(stats);
-        down = this.subscriber.pc.connectionState === 'connected' ? qualityOf(downlinkLoss, downlinkRTT) : 6;
+      if (!disconnected) {
+        [upSample, downSample] = await Promise.all([
+          this.upReader.read(pubPc).then((r) => r.sample),
+          this.downReader.read(sub).then((r) => r.sample),
+        ]);
       }
     } catch (e) {
       log.debug('network quality stats failed', e);
+      return;
     }
-    if (this.signal !== signal) return;
-    if (disconnected) {
-      up = 6;
-      down = 6;
-    }
+    if (this.signal !== signal || !this.qualityTimer) return;
+    const up = this.upQuality.update(upSample);
+    const down = this.downQuality.update(downSample);
     this.emit('network-quality', {
-      uplinkNetworkQuality: up,
-      downlinkNetworkQuality: down,
-      uplinkRTT,
-      uplinkLoss,
-      downlinkRTT,
-      downlinkLoss,
+      uplinkNetworkQuality: asQuality(up.level),
+      downlinkNetworkQuality: asQuality(down.level),
+      uplinkRTT: Math.round(up.rttMs),
+      uplinkLoss: Math.round(up.lossPercent),
+      downlinkRTT: Math.round(down.rttMs),
+      downlinkLoss: Math.round(down.lossPercent),
     });
   }
 
@@ -1349,26 +1350,6 @@ function num(v: unknown): number {
 }
 
 /** RTT in ms of the selected candidate pair (or RTCP), 0 if unknown. */
-function rttOf(stats: RTCStatsReport): number {
-  let rtt = 0;
-  stats.forEach((r: Record<string, unknown>) => {
-    if (
-      r.type === 'candidate-pair' &&
-      (r.nominated || r.state === 'succeeded') &&
-      typeof r.currentRoundTripTime === 'number'
-    ) {
-      rtt = Math.max(rtt, Math.round(r.currentRoundTripTime * 1000));
-    }
-  });
-  if (rtt === 0) {
-    stats.forEach((r: Record<string, unknown>) => {
-      if (r.type === 'remote-inbound-rtp' && typeof r.roundTripTime === 'number')
-        rtt = Math.max(rtt, Math.round(r.roundTripTime * 1000));
-    });
-  }
-  return rtt;
-}
-
 function sleep(ms: number): Promise<void> {
   return new Promise((r) => setTimeout(r, ms));
 }

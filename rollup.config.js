@@ -1,8 +1,11 @@
 // Bundles the TypeScript SDK (compiled by tsc into build/ts/) into dist/trtc.esm.js and
 // dist/trtc.umd.js (global TRTC), bundles the declarations into types/index.d.ts, and copies the
-// WASM core into dist/wasm/.
+// WASM core into dist/wasm/. RTCDetect (the rtc-detect 1.2.0 compatible environment check) also
+// gets bundles of its own: dist/rtc-detect.esm.js, dist/rtc-detect.umd.js (global RTCDetect) and
+// types/rtc-detect.d.ts.
 import { copyFileSync, existsSync, mkdirSync } from 'node:fs';
 import { dts } from 'rollup-plugin-dts';
+import ts from 'typescript';
 
 const wasmBuild = 'build/wasm/wasm';
 const wasmAssets = ['trtc-core.js', 'trtc-core.wasm'];
@@ -22,7 +25,24 @@ function copyWasmAssets() {
   };
 }
 
+/**
+ * Lowers a bundle to ES2017 syntax (no `?.`, `??`, object spread or `catch {}`) with TypeScript, so
+ * the environment check loads in the old browsers it exists to turn away (Firefox 52, EdgeHTML).
+ */
+function downlevelES2017() {
+  return {
+    name: 'downlevel-es2017',
+    renderChunk(code) {
+      const out = ts.transpileModule(code, {
+        compilerOptions: { target: ts.ScriptTarget.ES2017, module: ts.ModuleKind.ESNext, allowJs: true },
+      });
+      return { code: out.outputText, map: null };
+    },
+  };
+}
+
 const banner = `/*! trtc-web-wasm v${process.env.npm_package_version ?? ''} | MIT */`;
+const detectBanner = `/*! trtc-web-wasm RTCDetect v${process.env.npm_package_version ?? ''} | MIT */`;
 
 export default [
   {
@@ -38,6 +58,29 @@ export default [
   {
     input: 'build/ts/index.d.ts',
     output: { file: 'types/index.d.ts', format: 'es' },
+    plugins: [dts()],
+  },
+  {
+    // ESM: `import RTCDetect from …` and `import { RTCDetect } from …`.
+    input: 'build/ts/detect/rtc-detect.js',
+    output: { file: 'dist/rtc-detect.esm.js', format: 'es', banner: detectBanner },
+    plugins: [downlevelES2017()],
+  },
+  {
+    // UMD: the global (and module.exports) is the class itself, as with rtc-detect 1.2.0.
+    input: 'build/ts/detect/umd.js',
+    output: {
+      file: 'dist/rtc-detect.umd.js',
+      format: 'umd',
+      name: 'RTCDetect',
+      exports: 'default',
+      banner: detectBanner,
+    },
+    plugins: [downlevelES2017()],
+  },
+  {
+    input: 'build/ts/detect/rtc-detect.d.ts',
+    output: { file: 'types/rtc-detect.d.ts', format: 'es' },
     plugins: [dts()],
   },
 ];

@@ -4,6 +4,9 @@ import { log } from './common/logger';
 import { Client, checkClientConfig, smallStreamSupported } from './client/client';
 import type { ClientConfig } from './client/types';
 import { LocalStream, checkStreamConfig, type StreamConfig } from './stream/local-stream';
+import { detectCodecs } from './detect/codecs';
+import { isWebSocketSupported } from './detect/environment';
+import { currentUserAgent, parseUserAgent } from './detect/user-agent';
 
 /** Result of `TRTC.checkSystemRequirements()`. */
 export interface CheckResult {
@@ -20,33 +23,30 @@ export interface CheckResult {
   };
 }
 
-function codecSupported(side: 'sender' | 'receiver', mime: string): boolean {
-  const Cls = side === 'sender' ? globalThis.RTCRtpSender : globalThis.RTCRtpReceiver;
-  const caps = Cls && typeof Cls.getCapabilities === 'function' ? Cls.getCapabilities('video') : null;
-  return !!caps?.codecs.some((c) => c.mimeType.toLowerCase() === mime);
-}
-
 /**
- * Checks whether this browser can use the SDK. Codec support is read from
- * `RTCRtpSender/RTCRtpReceiver.getCapabilities()` (the browser's own answer). The media server
+ * Checks whether this browser can use the SDK. It shares RTCDetect's checks (docs/detect.md):
+ * codec support is read from `RTCRtpSender/RTCRtpReceiver.getCapabilities()` (the browser's own
+ * answer), and `isBrowserSupported` needs WebRTC, WebSocket and a browser outside RTCDetect's
+ * blacklist (UCBrowser, legacy EdgeHTML, Chromium Edge < 80, Firefox < 56). The media server
  * (Janus) uses VP8 by default, so `result` needs VP8 (or H.264) both ways.
  */
 export async function checkSystemRequirements(): Promise<CheckResult> {
-  const isWebRTCSupported = typeof RTCPeerConnection !== 'undefined';
+  const isWebRTCSupported = typeof RTCPeerConnection !== 'undefined'; // what the SDK itself uses
   const isMediaDevicesSupported = typeof navigator !== 'undefined' && !!navigator.mediaDevices?.getUserMedia;
+  const codecs = await detectCodecs();
   const detail = {
-    isBrowserSupported: isWebRTCSupported && typeof WebSocket !== 'undefined' && typeof Promise !== 'undefined',
+    isBrowserSupported: isWebRTCSupported && isWebSocketSupported() && !parseUserAgent(currentUserAgent()).blacklisted,
     isWebRTCSupported,
     isMediaDevicesSupported,
-    isH264EncodeSupported: codecSupported('sender', 'video/h264'),
-    isH264DecodeSupported: codecSupported('receiver', 'video/h264'),
-    isVp8EncodeSupported: codecSupported('sender', 'video/vp8'),
-    isVp8DecodeSupported: codecSupported('receiver', 'video/vp8'),
+    isH264EncodeSupported: codecs.isH264EncodeSupported,
+    isH264DecodeSupported: codecs.isH264DecodeSupported,
+    isVp8EncodeSupported: codecs.isVp8EncodeSupported,
+    isVp8DecodeSupported: codecs.isVp8DecodeSupported,
   };
-  const codecs =
+  const bothWays =
     (detail.isVp8EncodeSupported && detail.isVp8DecodeSupported) ||
     (detail.isH264EncodeSupported && detail.isH264DecodeSupported);
-  return { result: detail.isBrowserSupported && isMediaDevicesSupported && codecs, detail };
+  return { result: detail.isBrowserSupported && isMediaDevicesSupported && bothWays, detail };
 }
 
 /** Whether the browser can share the screen (`getDisplayMedia`). */

@@ -50,6 +50,7 @@ export default tseslint.config(
         history: 'readonly',
         requestAnimationFrame: 'readonly',
         TRTC: 'readonly',
+        Node: 'readonly',
       },
     },
   },

@@ -18,6 +18,7 @@ import { LocalStream } from './stream/local-stream';
 import { RemoteStream } from './stream/remote-stream';
 import { Stream } from './stream/stream';
 import { registerPlugin } from './plugin';
+import { RTCDetect } from './detect/rtc-detect';
 import {
   checkSystemRequirements,
   createClient,
@@ -30,6 +31,8 @@ import {
   isSmallStreamSupported,
 } from './trtc';
 import { AUDIO_PROFILES, SCREEN_PROFILES, VIDEO_PROFILES } from './stream/profiles';
+import { runNetworkTest } from './precall/network-test';
+import { testCamera, testMicrophone, testSpeaker } from './precall/device-test';
 
 export { VERSION } from './version';
 export { ErrorCode, RtcError } from './errors';
@@ -65,6 +68,7 @@ export type {
 } from './stream/profiles';
 export { registerPlugin } from './plugin';
 export type { PluginClass, PluginInstance, PluginContext } from './plugin';
+export { RTCDetect } from './detect/rtc-detect';
 export {
   checkSystemRequirements,
   createClient,
@@ -77,6 +81,21 @@ export {
   isSmallStreamSupported,
 } from './trtc';
 export type { CheckResult } from './trtc';
+export { runNetworkTest } from './precall/network-test';
+export type { NetworkTestOptions, NetworkTestProgress, NetworkTestResult } from './precall/network-test';
+export { testCamera, testMicrophone, testSpeaker } from './precall/device-test';
+export type {
+  CameraTestOptions,
+  CameraTestProgress,
+  CameraTestResult,
+  DeviceTestOptions,
+  MicrophoneTestOptions,
+  MicrophoneTestProgress,
+  MicrophoneTestResult,
+  SpeakerTestOptions,
+  SpeakerTestProgress,
+  SpeakerTestResult,
+} from './precall/device-test';
 export type { Handler } from './core/emitter';
 
 /** A frozen deep copy, so apps can read the profile tables without changing the SDK's. */
@@ -106,6 +125,8 @@ const TRTC = {
   Stream,
   LocalStream,
   RemoteStream,
+  /** The environment check of rtc-detect 1.2.0 (an extension): `new TRTC.RTCDetect()`, see docs/detect.md. */
+  RTCDetect,
   /** The profile tables (an extension: read-only copies of what setVideoProfile etc. accept). */
   profiles: {
     video: frozenCopy(VIDEO_PROFILES),
@@ -116,6 +137,11 @@ const TRTC = {
   loadCore,
   setAssetsPath,
   simdSupported,
+  /** Pre-call tests (an extension): network, camera, microphone, speaker. */
+  runNetworkTest,
+  testCamera,
+  testMicrophone,
+  testSpeaker,
 } as const;
 
 export default TRTC;

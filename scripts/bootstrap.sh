@@ -11,7 +11,7 @@ source "$(dirname "$0")/env.sh"
 APT_PACKAGES=(
   emscripten cmake ninja-build pkg-config g++ git ca-certificates
   libgtest-dev libbenchmark-dev libopus-dev libvpx-dev
-  janus janus-tools chromium dpkg-dev clang-format nodejs npm iproute2 procps
+  janus janus-tools chromium dpkg-dev clang-format nodejs npm iproute2 procps python3
 )
 
 SUDO=""

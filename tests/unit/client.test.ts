@@ -459,14 +459,14 @@ describe('network quality stats reading (levels are scored in the C++ core)', ()
       getStats: async () => new Map(reports.map((r, i) => [String(r.id ?? i), r])),
     }) as unknown as RTCPeerConnection;
 
-  test("uplink: packets sent against RTCP-reported loss, worst jitter, the selected pair's RTT and send-side estimate", async () => {
+  test("uplink: packets sent against RTCP-reported loss, audio jitter, the selected pair's RTT and send-side estimate", async () => {
     const reader = new LinkReader('uplink');
     const r = await reader.read(
       fakePc('connected', [
-        { type: 'outbound-rtp', packetsSent: 900 },
-        { type: 'outbound-rtp', packetsSent: 100 },
-        { type: 'remote-inbound-rtp', packetsLost: 12, jitter: 0.004, roundTripTime: 0.5 },
-        { type: 'remote-inbound-rtp', packetsLost: 3, jitter: 0.021 },
+        { type: 'outbound-rtp', kind: 'video', packetsSent: 900, retransmittedPacketsSent: 50 },
+        { type: 'outbound-rtp', kind: 'audio', packetsSent: 100 },
+        { type: 'remote-inbound-rtp', kind: 'video', packetsLost: 12, jitter: 0.021, roundTripTime: 0.5 },
+        { type: 'remote-inbound-rtp', kind: 'audio', packetsLost: 3, jitter: 0.004 },
         { type: 'transport', selectedCandidatePairId: 'p1' },
         { type: 'candidate-pair', nominated: true, state: 'succeeded', currentRoundTripTime: 0.6 }, // stale backup
         {
@@ -478,7 +478,8 @@ describe('network quality stats reading (levels are scored in the C++ core)', ()
         },
       ]),
     );
-    expect(r.sample).toEqual({ state: 2, rttMs: 42, expected: 1000, lost: 15, jitterMs: 21 });
+    // Retransmissions are not expected packets; jitter is audio's (video's is pacing bursts).
+    expect(r.sample).toEqual({ state: 2, rttMs: 42, expected: 950, lost: 15, jitterMs: 4 });
     expect(r.bandwidthKbps).toBe(1500);
   });
 

@@ -1254,7 +1254,14 @@ export class Client extends Emitter<ClientEventMap> {
         log.warn(`network-quality levels need the WASM core and stay 0: ${(e as Error).message}`);
       },
     );
-    this.qualityTimer = setInterval(() => void this.emitNetworkQuality(), 2000);
+    // One sample at a time: a getStats() slower than 2 s (busy or background tab) skips a tick
+    // rather than feeding the estimator samples out of order.
+    let busy = false;
+    this.qualityTimer = setInterval(() => {
+      if (busy) return;
+      busy = true;
+      void this.emitNetworkQuality().finally(() => (busy = false));
+    }, 2000);
   }
 
   private stopQualityTimer(): void {
@@ -1349,7 +1356,6 @@ function num(v: unknown): number {
   return typeof v === 'number' && Number.isFinite(v) ? v : 0;
 }
 
-/** RTT in ms of the selected candidate pair (or RTCP), 0 if unknown. */
 function sleep(ms: number): Promise<void> {
   return new Promise((r) => setTimeout(r, ms));
 }

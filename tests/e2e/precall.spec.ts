@@ -94,20 +94,31 @@ test('runNetworkTest: wrong UserSig, bad options and abort give typed errors and
       downlinkUserId: 'nt_down2',
       downlinkUserSig: await sig('nt_down2'),
     };
+    const wrongSig = await codeOf(TRTC.runNetworkTest({ ...base, uplinkUserSig: 'not-a-usersig' }));
+    const sameUser = await codeOf(TRTC.runNetworkTest({ ...base, downlinkUserId: 'nt_up2' }));
+    const shortDuration = await codeOf(TRTC.runNetworkTest({ ...base, duration: 10 }));
+    // Aborted once measuring started: both users had joined, published and subscribed.
     const ac = new AbortController();
-    setTimeout(() => ac.abort(), 3000);
-    return {
-      wrongSig: await codeOf(TRTC.runNetworkTest({ ...base, uplinkUserSig: 'not-a-usersig' })),
-      sameUser: await codeOf(TRTC.runNetworkTest({ ...base, downlinkUserId: 'nt_up2' })),
-      shortDuration: await codeOf(TRTC.runNetworkTest({ ...base, duration: 10 })),
-      aborted: await codeOf(TRTC.runNetworkTest({ ...base, duration: 20000, signal: ac.signal })),
-    };
+    const phases: string[] = [];
+    const aborted = await codeOf(
+      TRTC.runNetworkTest({
+        ...base,
+        duration: 20000,
+        signal: ac.signal,
+        onProgress: (p: any) => {
+          phases.push(p.phase);
+          if (p.phase === 'measuring') ac.abort();
+        },
+      }),
+    );
+    return { wrongSig, sameUser, shortDuration, aborted, phases };
   });
   expect(errors.wrongSig[0]).toBe(0x4004); // JOIN_ROOM_FAILED
   expect(errors.wrongSig[1]).toBe(70003); // the server's "UserSig cannot be decoded"
   expect(errors.sameUser[0]).toBe(0x1000); // INVALID_PARAMETER
   expect(errors.shortDuration[0]).toBe(0x1000);
   expect(errors.aborted[0]).toBe(0x404d); // API_CALL_ABORTED
+  expect(errors.phases).toEqual(['connecting', 'measuring']);
   await expect.poll(roomCount, { timeout: 10_000 }).toBe(0);
 });
 

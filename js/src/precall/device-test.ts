@@ -202,7 +202,8 @@ export interface MicrophoneTestResult {
 
 /**
  * Opens a microphone and measures its level every 100 ms for `duration` ms (default 3000). Ask
- * the user to speak meanwhile. Rejects like `LocalStream.initialize()`.
+ * the user to speak meanwhile. Rejects like `LocalStream.initialize()`, and with `PLAY_NOT_ALLOWED`
+ * when called before any user gesture (the browser keeps Web Audio suspended until then).
  */
 export async function testMicrophone(options: MicrophoneTestOptions = {}): Promise<MicrophoneTestResult> {
   const where = 'testMicrophone';
@@ -210,6 +211,18 @@ export async function testMicrophone(options: MicrophoneTestOptions = {}): Promi
   checkCommon(where, options as Record<string, unknown>, 60000);
   checkString(where, 'microphoneId', options.microphoneId, { optional: true });
   const duration = options.duration ?? 3000;
+  // The level is read through the page's AudioContext, which only runs after a user gesture.
+  const ac = getAudioContext();
+  if (ac.state === 'suspended') {
+    await Promise.race([ac.resume().catch(() => undefined), sleep(500)]);
+    if ((ac.state as AudioContextState) === 'suspended') {
+      throw new RtcError({
+        code: ErrorCode.PLAY_NOT_ALLOWED,
+        message:
+          'testMicrophone: the browser keeps audio processing off until the user clicks; call it from a click handler',
+      });
+    }
+  }
   const stream = createStream({ audio: true, video: false, microphoneId: options.microphoneId });
   await stream.initialize();
   try {
@@ -297,9 +310,16 @@ export async function testSpeaker(options: SpeakerTestOptions = {}): Promise<Spe
     try {
       await el.setSinkId(speakerId);
     } catch (cause) {
+      const name = (cause as { name?: string }).name;
       throw new RtcError({
-        code: ErrorCode.DEVICE_NOT_FOUND,
-        message: `testSpeaker: cannot play on speaker ${JSON.stringify(speakerId)}; pick one from TRTC.getSpeakers()`,
+        code: name === 'NotFoundError' ? ErrorCode.DEVICE_NOT_FOUND : ErrorCode.UNKNOWN,
+        name,
+        message:
+          name === 'NotFoundError'
+            ? `testSpeaker: no speaker ${JSON.stringify(speakerId)}; pick one from TRTC.getSpeakers()`
+            : name === 'NotAllowedError'
+              ? 'testSpeaker: the browser does not allow choosing the speaker here (permission, or not a secure page)'
+              : `testSpeaker: cannot play on speaker ${JSON.stringify(speakerId)} (${String(cause)})`,
         cause,
       });
     }
@@ -361,5 +381,6 @@ export async function testSpeaker(options: SpeakerTestOptions = {}): Promise<Spe
     analyser.disconnect();
     audio.pause();
     audio.srcObject = null;
+    for (const t of dest.stream.getTracks()) t.stop();
   }
 }

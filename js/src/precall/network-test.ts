@@ -13,7 +13,7 @@ import { ErrorCode, RtcError } from '../errors';
 import { log } from '../common/logger';
 import { checkNumber, checkObject, checkString, checkWebSocketUrl, invalidParameter } from '../common/validate';
 import { createClient, createStream } from '../trtc';
-import { syntheticAudioTrack, syntheticVideoTrack } from './synthetic-media';
+import { syntheticAudioTrack, syntheticVideoTrack, type SyntheticTrack } from './synthetic-media';
 
 /** Options of {@link runNetworkTest}. */
 export interface NetworkTestOptions {
@@ -133,14 +133,23 @@ class Direction {
 
   /** Frees the native objects. */
   dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
     this.estimator.delete();
     this.summary.delete();
   }
 
-  async measure(pc: RTCPeerConnection | undefined): Promise<LinkSample> {
+  private disposed = false;
+
+  /**
+   * Reads and scores one sample. `count` false for the first reading, which only starts the
+   * loss counters and the bitrate clock: it does not go into the summary.
+   */
+  async measure(pc: RTCPeerConnection | undefined, count = true): Promise<LinkSample> {
     const { sample, bandwidthKbps } = await this.reader.read(pc);
+    if (this.disposed) return sample; // the test ended (aborted) while getStats() ran
     const report = this.estimator.update(sample);
-    this.summary.add(report, sample, bandwidthKbps);
+    if (count) this.summary.add(report, sample, bandwidthKbps);
     this.level = report.level as NetworkQuality;
     this.rtt = Math.round(report.rttMs);
     this.loss = Math.round(report.lossPercent);
@@ -157,7 +166,8 @@ class Direction {
  * The levels are the `network-quality` scale (1 excellent … 6 disconnected), computed by the
  * WASM core. Rejects with the join error (for example `JOIN_ROOM_FAILED` for a wrong UserSig),
  * with `API_CALL_ABORTED` when `signal` aborts, with `INVALID_PARAMETER` for wrong options, and
- * with `UNKNOWN` when the WASM core cannot be loaded. Both test users leave the room in every case.
+ * as `TRTC.loadCore()` when the WASM core cannot be loaded (`NOT_SUPPORTED` without WebAssembly
+ * SIMD, `UNKNOWN` when its files cannot be fetched). Both test users leave the room in every case.
  *
  * @example
  * const result = await TRTC.runNetworkTest({ sdkAppId, uplinkUserId, uplinkUserSig,
@@ -180,6 +190,7 @@ export async function runNetworkTest(options: NetworkTestOptions): Promise<Netwo
   let stopSynthetic: (() => void) | undefined;
   const started = Date.now();
   let measuringSince = 0;
+  let connectTimer: ReturnType<typeof setTimeout> | undefined;
 
   const report = (phase: NetworkTestProgress['phase']): void => {
     if (!onProgress) return;
@@ -215,17 +226,30 @@ export async function runNetworkTest(options: NetworkTestOptions): Promise<Netwo
 
   try {
     report('connecting');
-    const common = { mode: 'rtc' as const, sdkAppId: options.sdkAppId, serverUrl: options.serverUrl };
+    // The receiver subscribes itself (below), to the sender's stream only.
+    const common = {
+      mode: 'rtc' as const,
+      sdkAppId: options.sdkAppId,
+      serverUrl: options.serverUrl,
+      autoSubscribe: false,
+    };
     const sender = createClient({ ...common, userId: options.uplinkUserId, userSig: options.uplinkUserSig });
     const receiver = createClient({ ...common, userId: options.downlinkUserId, userSig: options.downlinkUserSig });
     clients.push(sender, receiver);
 
-    const video = syntheticVideoTrack(640, 480, 15);
-    const audio = syntheticAudioTrack();
-    stopSynthetic = () => {
-      video.stop();
-      audio.stop();
-    };
+    const synthetic: SyntheticTrack[] = [];
+    stopSynthetic = () => synthetic.forEach((t) => t.stop());
+    try {
+      synthetic.push(syntheticVideoTrack(640, 480, 15));
+      synthetic.push(syntheticAudioTrack());
+    } catch (cause) {
+      throw new RtcError({
+        code: ErrorCode.NOT_SUPPORTED,
+        message: `runNetworkTest: cannot make the test stream (canvas capture and Web Audio are needed): ${String(cause)}`,
+        cause,
+      });
+    }
+    const [video, audio] = synthetic as [SyntheticTrack, SyntheticTrack];
     tracks.push(video.track, audio.track);
     local = createStream({ userId: options.uplinkUserId, audioSource: audio.track, videoSource: video.track });
     await race(local.setVideoProfile({ width: 640, height: 480, frameRate: 15, bitrate: options.videoBitrate ?? 900 }));
@@ -244,8 +268,10 @@ export async function runNetworkTest(options: NetworkTestOptions): Promise<Netwo
       });
     });
 
+    await race(Promise.all([sender.join({ roomId }), receiver.join({ roomId })]));
+    // Joined: the signalling works. Now the media path must come up within CONNECT_TIMEOUT_MS.
     const connectTimeout = new Promise<never>((_, reject) => {
-      setTimeout(
+      connectTimer = setTimeout(
         () =>
           reject(
             new RtcError({
@@ -257,16 +283,20 @@ export async function runNetworkTest(options: NetworkTestOptions): Promise<Netwo
       );
     });
     connectTimeout.catch(() => undefined);
-    await race(Promise.all([sender.join({ roomId }), receiver.join({ roomId })]));
     await race(Promise.race([sender.publish(local), connectTimeout]));
     await race(Promise.race([subscribed, connectTimeout]));
+    clearTimeout(connectTimer);
     const connectTime = Date.now() - started;
 
     measuringSince = Date.now();
     report('measuring');
-    let samples = 0;
     // The first reading of each direction only starts the counters.
-    await Promise.all([up.measure(sender.linkConnections().uplink), down.measure(receiver.linkConnections().downlink)]);
+    await race(
+      Promise.all([
+        up.measure(sender.linkConnections().uplink, false),
+        down.measure(receiver.linkConnections().downlink, false),
+      ]),
+    );
     let nextSample = measuringSince + SAMPLE_MS;
     while (Date.now() - measuringSince < duration) {
       const wait = Math.min(1000, nextSample - Date.now(), duration - (Date.now() - measuringSince));
@@ -275,7 +305,6 @@ export async function runNetworkTest(options: NetworkTestOptions): Promise<Netwo
         await race(
           Promise.all([up.measure(sender.linkConnections().uplink), down.measure(receiver.linkConnections().downlink)]),
         );
-        samples++;
         nextSample += SAMPLE_MS;
       }
       report('measuring');
@@ -296,9 +325,10 @@ export async function runNetworkTest(options: NetworkTestOptions): Promise<Netwo
       downlinkBandwidth: Math.round(d.bandwidthKbps),
       connectTime,
       duration: Date.now() - measuringSince,
-      samples,
+      samples: Math.min(u.samples, d.samples),
     };
   } finally {
+    clearTimeout(connectTimer);
     if (onAbort) signal?.removeEventListener('abort', onAbort);
     await Promise.all(
       clients.map((c) =>

@@ -5,7 +5,7 @@
 
   const $ = (id) => document.getElementById(id);
   const params = new URLSearchParams(location.search);
-  const NETWORK_MS = Math.max(4000, Number(params.get('duration')) || 15000);
+  const NETWORK_MS = Math.min(120000, Math.max(4000, Number(params.get('duration')) || 15000));
   const QUALITY = ['Unknown', 'Excellent', 'Good', 'Fair', 'Poor', 'Very poor', 'Disconnected'];
 
   /** Everything measured, for "Copy report". */
@@ -64,7 +64,10 @@
       ['Operating system', system.OS],
       ['CPU cores', system.hardwareConcurrency || 'unknown'],
       ['Memory', system.deviceMemory ? `${system.deviceMemory} GB or more` : 'unknown'],
-      ['Screen', `${system.displayResolution.width} × ${system.displayResolution.height}`],
+      [
+        'Screen',
+        system.displayResolution ? `${system.displayResolution.width} × ${system.displayResolution.height}` : 'unknown',
+      ],
       ['Graphics', system.GPU || 'unknown'],
     ];
     for (const [k, v] of rows) dl.append(el('dt', {}, k), el('dd', {}, v));
@@ -139,6 +142,8 @@
     select.value = current;
   }
 
+  let hardwareCheck; // one probe per page: it can take a while where MediaCapabilities cannot answer
+
   async function checkBrowser() {
     const detect = new TRTC.RTCDetect();
     const supported = await detect.isTRTCSupported();
@@ -149,8 +154,10 @@
     showApi(full.APISupported);
     showCodecs(full.codecsSupported);
     showDevices(full.devices);
+    if (hardwareCheck) return supported;
     $('hwaccel').textContent = 'Hardware acceleration: checking…';
-    detect.isHardWareAccelerationEnabled().then(
+    hardwareCheck = detect.isHardWareAccelerationEnabled();
+    hardwareCheck.then(
       (on) => {
         report.hardwareAcceleration = on;
         $('hwaccel').replaceChildren(

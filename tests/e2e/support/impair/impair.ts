@@ -15,7 +15,7 @@ import { resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 
-import type { RunningServer } from '../room-server';
+import { roomServerArgs, waitListening, type RunningServer } from '../room-server';
 
 /** One direction's impairment; everything left out is off. */
 export interface Impairment {
@@ -350,37 +350,13 @@ export async function startRoomServerInNamespace(
   options: NamespacedServerOptions = {},
 ): Promise<NamespacedServer> {
   const hostPort = options.hostPort ?? port;
+  // --host 127.0.0.1 inside the namespace: the loopback host that --dev-usersig requires.
   const child = net.exec(
     process.execPath,
-    [
-      'build/server/index.js',
-      '--host',
-      '127.0.0.1',
-      '--port',
-      String(port),
-      '--sdk-app-id',
-      '1400000001',
-      '--secret-key',
-      'e2e-sdk-secret-key-0123456789abcdef',
-      ...(options.devUsersig === false ? [] : ['--dev-usersig']),
-      ...extraArgs,
-    ],
+    roomServerArgs(port, ['--host', '127.0.0.1', ...extraArgs], { devUsersig: options.devUsersig !== false }),
     { stdio: ['ignore', 'pipe', 'pipe'] },
   );
-  let err = '';
-  child.stderr?.on('data', (d: Buffer) => (err = (err + d.toString()).slice(-4000)));
-  let out = '';
-  child.stdout?.on('data', (d: Buffer) => (out = (out + d.toString()).slice(-200_000)));
-  await new Promise<void>((res, rej) => {
-    const onExit = (c: number | null): void => rej(new Error(`room server exited ${c}: ${out} ${err}`));
-    child.stdout?.on('data', () => {
-      if (out.includes('listening on')) {
-        child.off('exit', onExit);
-        res();
-      }
-    });
-    child.once('exit', onExit);
-  });
+  const { output } = await waitListening(child);
   const forwarders: ChildProcess[] = [];
   const stop = async (): Promise<void> => {
     await Promise.all(forwarders.map((f) => terminate(f)));
@@ -399,7 +375,7 @@ export async function startRoomServerInNamespace(
     ws: `ws://127.0.0.1:${hostPort}/rtc`,
     nsBase: `http://${net.nsIp}:${port}`,
     nsWs: `ws://${net.nsIp}:${port}/rtc`,
-    output: () => out,
+    output,
     stop,
   };
 }

@@ -7,7 +7,7 @@
 // also when the process that started everything is killed with SIGKILL. Exits 1 on a failed check.
 import { execFileSync, spawn } from 'node:child_process';
 import dgram from 'node:dgram';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -20,16 +20,25 @@ const SCRIPT = join(here, 'impair-link.py');
 const PORT = Number(process.env.IMPAIR_SELFTEST_PORT ?? 8099);
 const NS = process.env.IMPAIR_SELFTEST_NS ?? 'trtcimp';
 
-// impair.ts through TypeScript's own transpiler (Node 20 cannot load .ts).
+// impair.ts (and the room-server.ts it imports) through TypeScript's own transpiler (Node 20
+// cannot load .ts).
 const ts = (await import('typescript')).default;
 const tmp = mkdtempSync(join(tmpdir(), 'impair-selftest-'));
-writeFileSync(
-  join(tmp, 'impair.mjs'),
-  ts.transpileModule(readFileSync(join(here, 'impair.ts'), 'utf8'), {
-    compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022 },
-  }).outputText,
+const transpile = (from, to) =>
+  writeFileSync(
+    to,
+    ts
+      .transpileModule(readFileSync(from, 'utf8'), {
+        compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022 },
+      })
+      .outputText.replace("from '../room-server'", "from '../room-server.mjs'"),
+  );
+mkdirSync(join(tmp, 'impair'));
+transpile(join(here, '..', 'room-server.ts'), join(tmp, 'room-server.mjs'));
+transpile(join(here, 'impair.ts'), join(tmp, 'impair', 'impair.mjs'));
+const { startImpairedNetwork, startRoomServerInNamespace } = await import(
+  pathToFileURL(join(tmp, 'impair', 'impair.mjs')).href
 );
-const { startImpairedNetwork, startRoomServerInNamespace } = await import(pathToFileURL(join(tmp, 'impair.mjs')).href);
 rmSync(tmp, { recursive: true, force: true });
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));

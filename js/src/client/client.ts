@@ -22,7 +22,7 @@ import { RemoteStream, type RemoteStreamInfo } from '../stream/remote-stream';
 import { DEFAULT_SMALL_PROFILE, type VideoProfile } from '../stream/profiles';
 import { Publication, type StreamType, type WireCandidate } from './publisher';
 import { Subscriber, type SubscriberOffer } from './subscriber';
-import { LinkQuality, LinkReader, asQuality, disconnectedSample, rttOf } from './quality';
+import { LinkQuality, LinkReader, asQuality, disconnectedSample, num, rttOf } from './quality';
 import { loadCore } from '../core/wasm-loader';
 import type {
   AudioVolumeEvent,
@@ -1350,10 +1350,6 @@ function notYet(method: string): RtcError {
     code: ErrorCode.NOT_SUPPORTED,
     message: `Client.${method} is not supported by this release: CDN relay and mix-transcoding come with a later release`,
   });
-}
-
-function num(v: unknown): number {
-  return typeof v === 'number' && Number.isFinite(v) ? v : 0;
 }
 
 function sleep(ms: number): Promise<void> {

@@ -32,7 +32,8 @@ const CONNECTING: LinkState = 1;
 const CONNECTED: LinkState = 2;
 const DISCONNECTED: LinkState = 3;
 
-function num(v: unknown): number {
+/** A numeric stats field, 0 when missing. */
+export function num(v: unknown): number {
   return typeof v === 'number' && Number.isFinite(v) ? v : 0;
 }
 

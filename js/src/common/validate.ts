@@ -31,6 +31,20 @@ export function checkOptionalObject(where: string, name: string, v: unknown): vo
   if (v !== undefined) checkObject(where, name, v);
 }
 
+/** An optional callback option. */
+export function checkOptionalFunction(where: string, name: string, v: unknown): void {
+  if (v !== undefined && typeof v !== 'function') {
+    throw invalidParameter(where, `\`${name}\` must be a function, got ${show(v)}`);
+  }
+}
+
+/** An optional `AbortSignal` option. */
+export function checkOptionalAbortSignal(where: string, name: string, v: unknown): void {
+  if (v !== undefined && !(typeof v === 'object' && v !== null && 'aborted' in v && 'addEventListener' in v)) {
+    throw invalidParameter(where, `\`${name}\` must be an AbortSignal, got ${show(v)}`);
+  }
+}
+
 export function checkBoolean(where: string, name: string, v: unknown, optional = true): void {
   if (optional && v === undefined) return;
   if (typeof v !== 'boolean') throw invalidParameter(where, `\`${name}\` must be true or false, got ${show(v)}`);

@@ -1,9 +1,15 @@
 // Pre-call device tests: open the camera and measure what it delivers, open the microphone and
 // measure its level, play a test tone on a speaker. Each is a function with a progress callback,
 // built on LocalStream so that capture errors are the SDK's usual RtcErrors.
-import { getAudioContext } from '../common/audio-context';
+import { TrackLevel, getAudioContext } from '../common/audio-context';
 import { log } from '../common/logger';
-import { checkNumber, checkObject, checkString, invalidParameter } from '../common/validate';
+import {
+  checkNumber,
+  checkObject,
+  checkOptionalAbortSignal,
+  checkOptionalFunction,
+  checkString,
+} from '../common/validate';
 import { ErrorCode, RtcError } from '../errors';
 import { createStream } from '../trtc';
 
@@ -19,14 +25,12 @@ export interface DeviceTestOptions<P> {
   signal?: AbortSignal;
 }
 
-function checkCommon(where: string, o: Record<string, unknown>, maxDuration: number): void {
-  checkNumber(where, 'duration', o.duration, { optional: true, min: 500, max: maxDuration });
-  if (o.onProgress !== undefined && typeof o.onProgress !== 'function') {
-    throw invalidParameter(where, '`onProgress` must be a function');
-  }
-  if (o.signal !== undefined && !(typeof o.signal === 'object' && o.signal !== null && 'aborted' in o.signal)) {
-    throw invalidParameter(where, '`signal` must be an AbortSignal');
-  }
+/** Checks the options object and its common fields. */
+function checkCommon(where: string, options: unknown, maxDuration: number): void {
+  checkObject(where, 'options', options);
+  checkNumber(where, 'duration', options.duration, { optional: true, min: 500, max: maxDuration });
+  checkOptionalFunction(where, 'onProgress', options.onProgress);
+  checkOptionalAbortSignal(where, 'signal', options.signal);
 }
 
 function call<P>(where: string, cb: ((p: P) => void) | undefined, p: P): void {
@@ -99,8 +103,7 @@ export interface CameraTestResult {
  */
 export async function testCamera(options: CameraTestOptions = {}): Promise<CameraTestResult> {
   const where = 'testCamera';
-  checkObject(where, 'options', options as unknown);
-  checkCommon(where, options as Record<string, unknown>, 60000);
+  checkCommon(where, options, 60000);
   checkString(where, 'cameraId', options.cameraId, { optional: true });
   const duration = options.duration ?? 3000;
   const stream = createStream({ audio: false, video: true, cameraId: options.cameraId });
@@ -207,8 +210,7 @@ export interface MicrophoneTestResult {
  */
 export async function testMicrophone(options: MicrophoneTestOptions = {}): Promise<MicrophoneTestResult> {
   const where = 'testMicrophone';
-  checkObject(where, 'options', options as unknown);
-  checkCommon(where, options as Record<string, unknown>, 60000);
+  checkCommon(where, options, 60000);
   checkString(where, 'microphoneId', options.microphoneId, { optional: true });
   const duration = options.duration ?? 3000;
   // The level is read through the page's AudioContext, which only runs after a user gesture.
@@ -291,8 +293,7 @@ export interface SpeakerTestResult {
  */
 export async function testSpeaker(options: SpeakerTestOptions = {}): Promise<SpeakerTestResult> {
   const where = 'testSpeaker';
-  checkObject(where, 'options', options as unknown);
-  checkCommon(where, options as Record<string, unknown>, 30000);
+  checkCommon(where, options, 30000);
   checkString(where, 'speakerId', options.speakerId, { optional: true, nonEmpty: false });
   checkNumber(where, 'frequency', options.frequency, { optional: true, min: 100, max: 4000 });
   checkNumber(where, 'volume', options.volume, { optional: true, min: 0, max: 1 });
@@ -329,11 +330,11 @@ export async function testSpeaker(options: SpeakerTestOptions = {}): Promise<Spe
   osc.frequency.value = options.frequency ?? 440;
   const gain = ac.createGain();
   gain.gain.value = options.volume ?? 0.3;
-  const analyser = ac.createAnalyser();
-  analyser.fftSize = 1024;
   const dest = ac.createMediaStreamDestination();
-  osc.connect(gain).connect(analyser).connect(dest);
+  osc.connect(gain).connect(dest);
   audio.srcObject = dest.stream;
+  // The level of what is sent to the speaker.
+  const meter = new TrackLevel(dest.stream.getAudioTracks()[0]!);
   let playing = false;
   audio.addEventListener('playing', () => (playing = true), { once: true });
   try {
@@ -352,15 +353,11 @@ export async function testSpeaker(options: SpeakerTestOptions = {}): Promise<Spe
         cause,
       });
     }
-    const buf = new Float32Array(analyser.fftSize);
     const started = performance.now();
     let maxLevel = 0;
     while (performance.now() - started < duration && !options.signal?.aborted) {
       await wait(Math.min(100, duration - (performance.now() - started)), options.signal);
-      analyser.getFloatTimeDomainData(buf);
-      let s = 0;
-      for (let i = 0; i < buf.length; i++) s += buf[i]! * buf[i]!;
-      const level = Math.min(1, Math.sqrt(s / buf.length));
+      const level = meter.level();
       maxLevel = Math.max(maxLevel, level);
       call(where, options.onProgress, { elapsed: Math.round(performance.now() - started), level });
     }
@@ -378,7 +375,7 @@ export async function testSpeaker(options: SpeakerTestOptions = {}): Promise<Spe
     }
     osc.disconnect();
     gain.disconnect();
-    analyser.disconnect();
+    meter.dispose();
     audio.pause();
     audio.srcObject = null;
     for (const t of dest.stream.getTracks()) t.stop();

@@ -11,7 +11,15 @@ import { loadCore } from '../core/wasm-loader';
 import type { LinkSample, NativeLinkQualityEstimator, NativeLinkTestSummary } from '../core/trtc-core';
 import { ErrorCode, RtcError } from '../errors';
 import { log } from '../common/logger';
-import { checkNumber, checkObject, checkString, checkWebSocketUrl, invalidParameter } from '../common/validate';
+import {
+  checkNumber,
+  checkObject,
+  checkOptionalAbortSignal,
+  checkOptionalFunction,
+  checkString,
+  checkWebSocketUrl,
+  invalidParameter,
+} from '../common/validate';
 import { createClient, createStream } from '../trtc';
 import { syntheticAudioTrack, syntheticVideoTrack, type SyntheticTrack } from './synthetic-media';
 
@@ -103,12 +111,8 @@ function checkOptions(o: unknown): asserts o is NetworkTestOptions {
   if (o.serverUrl !== undefined) checkWebSocketUrl(WHERE, 'serverUrl', o.serverUrl);
   checkNumber(WHERE, 'duration', o.duration, { optional: true, min: 4000, max: 120000 });
   checkNumber(WHERE, 'videoBitrate', o.videoBitrate, { optional: true, min: 100, max: 4000 });
-  if (o.onProgress !== undefined && typeof o.onProgress !== 'function') {
-    throw invalidParameter(WHERE, '`onProgress` must be a function');
-  }
-  if (o.signal !== undefined && !(typeof o.signal === 'object' && o.signal !== null && 'aborted' in o.signal)) {
-    throw invalidParameter(WHERE, '`signal` must be an AbortSignal');
-  }
+  checkOptionalFunction(WHERE, 'onProgress', o.onProgress);
+  checkOptionalAbortSignal(WHERE, 'signal', o.signal);
 }
 
 function aborted(): RtcError {

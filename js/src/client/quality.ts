@@ -1,14 +1,7 @@
 // Network quality of a call on TRTC's 0–6 scale. The scoring and smoothing run in the C++ core
 // (wasm/src/net/network_quality.cpp, trtc::net::LinkQualityEstimator); this file reads the
 // browser's WebRTC stats into the core's samples.
-import type {
-  LinkReport,
-  LinkSample,
-  LinkState,
-  NativeLinkQualityEstimator,
-  NativeLinkTestSummary,
-  TrtcCoreModule,
-} from '../core/trtc-core';
+import type { LinkReport, LinkSample, LinkState, NativeLinkQualityEstimator, TrtcCoreModule } from '../core/trtc-core';
 
 /** 0 unknown, 1 excellent, 2 good, 3 fair, 4 poor, 5 very poor, 6 disconnected. */
 export type NetworkQuality = 0 | 1 | 2 | 3 | 4 | 5 | 6;
@@ -208,5 +201,3 @@ export class LinkQuality {
 export function asQuality(level: number): NetworkQuality {
   return (level >= 0 && level <= 6 ? Math.round(level) : 0) as NetworkQuality;
 }
-
-export type { NativeLinkTestSummary };

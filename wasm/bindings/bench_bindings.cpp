@@ -2,11 +2,20 @@
 // many times inside WASM so that the page's timer measures the kernel, not the JS↔WASM calls.
 #include <emscripten/bind.h>
 
+#include <algorithm>
 #include <cmath>
+#include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
 
+#include "trtc/audio/gain.h"
 #include "trtc/audio/level_meter.h"
+#include "trtc/audio/mixer.h"
+#if TRTC_BENCH_CODECS
+#include "../tests/support/ogg_opus_writer.h"
+#include "trtc/audio/ogg_opus.h"
+#endif
 
 using namespace emscripten;
 
@@ -29,9 +38,96 @@ double run_level_meter(const std::string& kernel, int frames, int frame_size) {
   return checksum;
 }
 
+constexpr std::size_t kFrame = 480;  // 10 ms at 48 kHz
+constexpr int kSources = 8;
+constexpr int kChannels = 2;
+
+/// The native benchmark's mixer8 workload (wasm/bench/audio_bench.cpp): 8 stereo sources of
+/// 0.3-amplitude sines whose sum peaks near 2.4 (the limiter works on most frames), mixed
+/// `frames` times. "simd": Mixer::mix; "scalar": the scalar reference kernels + the same Limiter.
+double run_mixer8(const std::string& kernel, int frames) {
+  if (kernel != "scalar" && kernel != "simd") return -1.0;
+  std::vector<std::vector<float>> inputs;
+  for (int i = 0; i < kSources * kChannels; ++i) {
+    std::vector<float> x(kFrame);
+    for (std::size_t n = 0; n < kFrame; ++n)
+      x[n] = 0.3f * std::sin((0.01f + 0.013f * static_cast<float>(i)) * static_cast<float>(n));
+    inputs.push_back(std::move(x));
+  }
+  std::vector<float> left(kFrame), right(kFrame);
+  float* out[kChannels] = {left.data(), right.data()};
+  double checksum = 0.0;
+  if (kernel == "simd") {
+    trtc::audio::MixerOptions options;
+    options.max_frames = static_cast<int>(kFrame);
+    trtc::audio::Mixer mixer(options);
+    for (int s = 0; s < kSources; ++s) {
+      const int id = mixer.add_source();
+      for (int c = 0; c < kChannels; ++c) {
+        const auto& in = inputs[static_cast<std::size_t>(s * kChannels + c)];
+        std::copy(in.begin(), in.end(), mixer.input(id, c));
+      }
+    }
+    for (int f = 0; f < frames; ++f) {
+      mixer.mix(out, kFrame);
+      checksum += left[static_cast<std::size_t>(f) % kFrame];
+    }
+  } else {
+    trtc::audio::Limiter limiter(kChannels);
+    for (int f = 0; f < frames; ++f) {
+      for (float* o : out) std::fill(o, o + kFrame, 0.0f);
+      for (int s = 0; s < kSources; ++s) {
+        for (int c = 0; c < kChannels; ++c) {
+          trtc::audio::mix_add_ramp_scalar(out[c], inputs[static_cast<std::size_t>(s * kChannels + c)].data(), kFrame,
+                                           1.0f, 1.0f);
+        }
+      }
+      limiter.process(out, kFrame);
+      checksum += left[static_cast<std::size_t>(f) % kFrame];
+    }
+  }
+  return checksum;
+}
+
+#if TRTC_BENCH_CODECS
+/// The native benchmark's ogg_opus_decode workload: a 10 s, 64 kbit/s stereo Ogg Opus file
+/// (encoded once by libopus), read in 480-frame blocks `frames` times, seeking to 0 at the end.
+class OggOpusBench {
+ public:
+  OggOpusBench() {
+    trtc::audio::testing::OpusEncodeOptions o;
+    o.channels = 2;
+    o.seconds = 10.0;
+    o.bitrate = 64000;
+    file_ = trtc::audio::testing::write_ogg_opus(trtc::audio::testing::encode_opus(o));
+    trtc::audio::OggOpusStatus status;
+    decoder_ = trtc::audio::OggOpusDecoder::open(file_.data(), file_.size(), &status);
+  }
+  double run(int frames) {
+    if (!decoder_) return -1.0;
+    std::vector<float> l(kFrame), r(kFrame);
+    float* out[2] = {l.data(), r.data()};
+    double checksum = 0.0;
+    for (int f = 0; f < frames; ++f) {
+      if (decoder_->read(out, 2, kFrame) < static_cast<long>(kFrame)) decoder_->seek(0);
+      checksum += l[kFrame / 2];
+    }
+    return checksum;
+  }
+
+ private:
+  std::vector<std::uint8_t> file_;
+  std::unique_ptr<trtc::audio::OggOpusDecoder> decoder_;
+};
+#endif
+
 }  // namespace
 
 EMSCRIPTEN_BINDINGS(trtc_bench) {
   function("runLevelMeter", &run_level_meter);
+  function("runMixer8", &run_mixer8);
+#if TRTC_BENCH_CODECS
+  class_<OggOpusBench>("OggOpusBench").constructor<>().function("run", &OggOpusBench::run);
+#endif
   function("simdAvailable", &trtc::audio::simd_available);
 }

@@ -50,6 +50,7 @@ export default tseslint.config(
         history: 'readonly',
         requestAnimationFrame: 'readonly',
         TRTC: 'readonly',
+        TRTCAudioMixer: 'readonly',
         Node: 'readonly',
       },
     },

@@ -2,8 +2,11 @@
 // dist/trtc.umd.js (global TRTC), bundles the declarations into types/index.d.ts, and copies the
 // WASM core into dist/wasm/. RTCDetect (the rtc-detect 1.2.0 compatible environment check) also
 // gets bundles of its own: dist/rtc-detect.esm.js, dist/rtc-detect.umd.js (global RTCDetect) and
-// types/rtc-detect.d.ts.
-import { copyFileSync, existsSync, mkdirSync } from 'node:fs';
+// types/rtc-detect.d.ts. The AudioWorklet modules are bundled with their single-file WASM builds:
+// dist/wasm/trtc-audio.worklet.js (the SDK's capture stage, loaded from the assets folder) and the
+// AudioMixer plugin's worklet, inlined as text into dist/plugins/audio-mixer.{esm,umd}.js.
+import { copyFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { dts } from 'rollup-plugin-dts';
 import ts from 'typescript';
 
@@ -41,7 +44,34 @@ function downlevelES2017() {
   };
 }
 
+/** Resolves the import `id` to an Emscripten build output (an ES module). */
+function emscriptenModule(id, file) {
+  return {
+    name: `emscripten-${id}`,
+    resolveId(source) {
+      if (source !== id) return null;
+      const path = resolve(`${wasmBuild}/${file}`);
+      if (!existsSync(path)) throw new Error(`${path} is missing: run npm run build:wasm first`);
+      return path;
+    },
+  };
+}
+
+/** The import `id` is the text of `file` (a bundle built earlier in this config). */
+function textModule(id, file) {
+  return {
+    name: `text-${id}`,
+    resolveId: (source) => (source === id ? `\0${id}` : null),
+    load(vid) {
+      if (vid !== `\0${id}`) return null;
+      if (!existsSync(file)) throw new Error(`${file} is missing: it is built earlier in rollup.config.js`);
+      return `export default ${JSON.stringify(readFileSync(file, 'utf8'))};`;
+    },
+  };
+}
+
 const banner = `/*! trtc-web-wasm v${process.env.npm_package_version ?? ''} | MIT */`;
+const mixerBanner = `/*! trtc-web-wasm AudioMixer plugin v${process.env.npm_package_version ?? ''} | MIT */`;
 const detectBanner = `/*! trtc-web-wasm RTCDetect v${process.env.npm_package_version ?? ''} | MIT */`;
 
 export default [
@@ -81,6 +111,40 @@ export default [
   {
     input: 'build/ts/detect/rtc-detect.d.ts',
     output: { file: 'types/rtc-detect.d.ts', format: 'es' },
+    plugins: [dts()],
+  },
+  {
+    // The SDK's capture stage (gain + level meter in WASM), loaded by audioWorklet.addModule().
+    input: 'build/ts/audio/worklet/capture-processor.js',
+    output: { file: 'dist/wasm/trtc-audio.worklet.js', format: 'es', banner },
+    plugins: [emscriptenModule('trtc-audio-wasm', 'trtc-audio-worklet.js')],
+  },
+  {
+    // The AudioMixer's worklet: an intermediate file, inlined into the plugin bundles below.
+    input: 'build/ts/plugins/audio-mixer/mixer-processor.js',
+    output: { file: 'build/worklets/audio-mixer.worklet.js', format: 'es', banner: mixerBanner },
+    plugins: [emscriptenModule('trtc-audio-mixer-wasm', 'trtc-audio-mixer.js')],
+  },
+  {
+    input: 'build/ts/plugins/audio-mixer/index.js',
+    output: { file: 'dist/plugins/audio-mixer.esm.js', format: 'es', banner: mixerBanner },
+    plugins: [textModule('audio-mixer-worklet-source', 'build/worklets/audio-mixer.worklet.js')],
+  },
+  {
+    // UMD: the global TRTCAudioMixer is the plugin class; it registers itself with a global TRTC.
+    input: 'build/ts/plugins/audio-mixer/umd.js',
+    output: {
+      file: 'dist/plugins/audio-mixer.umd.js',
+      format: 'umd',
+      name: 'TRTCAudioMixer',
+      exports: 'default',
+      banner: mixerBanner,
+    },
+    plugins: [textModule('audio-mixer-worklet-source', 'build/worklets/audio-mixer.worklet.js')],
+  },
+  {
+    input: 'build/ts/plugins/audio-mixer/index.d.ts',
+    output: { file: 'types/plugins/audio-mixer.d.ts', format: 'es' },
     plugins: [dts()],
   },
 ];

@@ -67,7 +67,7 @@ export type {
   AudioProfileString,
 } from './stream/profiles';
 export { registerPlugin } from './plugin';
-export type { PluginClass, PluginInstance, PluginContext } from './plugin';
+export type { PluginClass, PluginInstance, PluginContext, PluginSdk } from './plugin';
 export { RTCDetect } from './detect/rtc-detect';
 export {
   checkSystemRequirements,

@@ -111,6 +111,12 @@ test('two people join the same room through the form, see each other, mute, shar
   await expect(remoteTile(b, 'alice').locator('.badge-mic-off')).toBeVisible();
   await a.getByRole('button', { name: 'Unmute mic' }).click();
   await expect(remoteTile(b, 'alice').locator('.badge-mic-off')).toBeHidden();
+  // Background music (AudioMixer plugin): it plays, the log says so, and it stops.
+  await a.getByRole('button', { name: 'Play music' }).click();
+  await expect(a.getByRole('button', { name: 'Stop music' })).toBeVisible();
+  await expect(a.locator('#log')).toContainText('Music playing');
+  await a.getByRole('button', { name: 'Stop music' }).click();
+  await expect(a.getByRole('button', { name: 'Play music' })).toBeVisible();
 
   // The stats overlay: a real resolution on the remote and local tiles, then fps and kbps.
   const resolution = /([1-9]\d*)×([1-9]\d*)/;

@@ -632,6 +632,8 @@ export class Client extends Emitter<ClientEventMap> {
     pub.stream.binding = undefined;
     pub.close();
     pub.stream.setConnectionState(state);
+    // A reconnect republishes the same stream: only a real unpublish (or leave) stops its plugins' audio.
+    if (state === 'DISCONNECTED') pub.stream.unpublished();
   }
 
   private onPublicationState(pub: Publication): void {

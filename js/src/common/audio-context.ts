@@ -1,10 +1,16 @@
-// One AudioContext per page, created on first use and resumed when the page allows it.
+// One AudioContext per page, created on first use and resumed when the page allows it. It runs at
+// 48 kHz where the browser allows (WebRTC's and Opus's rate: no resampling between the capture
+// stage, the mixer and the encoder); the browser converts to the speaker's rate.
 
 let ctx: AudioContext | undefined;
 
 export function getAudioContext(): AudioContext {
   if (!ctx) {
-    ctx = new AudioContext();
+    try {
+      ctx = new AudioContext({ sampleRate: 48000, latencyHint: 'interactive' });
+    } catch {
+      ctx = new AudioContext();
+    }
     const resume = () => {
       if (ctx && ctx.state === 'suspended') void ctx.resume().catch(() => undefined);
     };
@@ -17,7 +23,11 @@ export function getAudioContext(): AudioContext {
   return ctx;
 }
 
-/** Measures the level (RMS, 0–1) of an audio track with an AnalyserNode. */
+/**
+ * Measures the level (RMS, 0–1) of an audio track with an AnalyserNode on the main thread. Only
+ * where the AudioWorklet capture stage cannot load (see audio/capture-node.ts) and for the
+ * pre-call tests' short measurements.
+ */
 export class TrackLevel {
   private readonly source: MediaStreamAudioSourceNode;
   private readonly analyser: AnalyserNode;
@@ -33,14 +43,19 @@ export class TrackLevel {
   }
 
   level(): number {
-    this.analyser.getFloatTimeDomainData(this.buf);
-    let sum = 0;
-    for (let i = 0; i < this.buf.length; i++) sum += this.buf[i]! * this.buf[i]!;
-    return Math.min(1, Math.sqrt(sum / this.buf.length));
+    return analyserLevel(this.analyser, this.buf);
   }
 
   dispose(): void {
     this.source.disconnect();
     this.analyser.disconnect();
   }
+}
+
+/** RMS (0–1) of an AnalyserNode's current time-domain window. */
+export function analyserLevel(analyser: AnalyserNode, buf: Float32Array<ArrayBuffer>): number {
+  analyser.getFloatTimeDomainData(buf);
+  let sum = 0;
+  for (let i = 0; i < buf.length; i++) sum += buf[i]! * buf[i]!;
+  return Math.min(1, Math.sqrt(sum / buf.length));
 }

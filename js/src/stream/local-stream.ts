@@ -2,7 +2,7 @@
 // with client.publish().
 import { ErrorCode, RtcError } from '../errors';
 import { log } from '../common/logger';
-import { getAudioContext } from '../common/audio-context';
+import { LocalAudioGraph, type AudioInsert } from '../audio/local-audio-graph';
 import {
   checkBoolean,
   checkNumber,
@@ -89,7 +89,9 @@ export class LocalStream extends Stream {
   private audioMuted_ = false;
   private videoMuted_ = false;
   private captureVolume = 100;
-  private gain?: { source: MediaStreamAudioSourceNode; node: GainNode; track: MediaStreamTrack };
+  private audioGraph?: LocalAudioGraph;
+  private audioGraphPromise?: Promise<LocalAudioGraph>;
+  private audioInsert?: AudioInsert;
   private recovering = new Set<'audio' | 'video'>();
   private readonly onEnded = new Map<MediaStreamTrack, () => void>();
   private readonly plugins = new Map<string, PluginInstance>();
@@ -111,7 +113,76 @@ export class LocalStream extends Stream {
   }
 
   protected currentAudioTrack(): MediaStreamTrack | null {
-    return this.gain?.track ?? this.audioTrack_;
+    if (this.audioTrack_ && this.audioGraph && this.needsAudioProcessing()) return this.audioGraph.track();
+    return this.audioTrack_;
+  }
+
+  /** Whether the published audio must go through the graph (else the raw microphone track is sent). */
+  private needsAudioProcessing(): boolean {
+    return this.captureVolume !== 100 || this.audioInsert !== undefined;
+  }
+
+  /** The audio graph (capture stage in the AudioWorklet), created on first use. */
+  private ensureAudioGraph(): Promise<LocalAudioGraph> {
+    if (!this.audioGraphPromise) {
+      this.audioGraphPromise = LocalAudioGraph.create(this.audioTrack_, this.captureVolume / 100).then((graph) => {
+        if (this.audioGraphPromise === undefined) {
+          graph.dispose(); // closed meanwhile
+          throw invalidOperation('LocalStream', 'the stream was closed');
+        }
+        this.audioGraph = graph;
+        graph.setMic(this.audioTrack_);
+        graph.capture.setGain(this.captureVolume / 100);
+        graph.setInsert(this.audioInsert);
+        void this.audioRoutingChanged();
+        return graph;
+      });
+      this.audioGraphPromise.catch((e: unknown) => log.warn('the audio graph could not be created', e));
+    }
+    return this.audioGraphPromise;
+  }
+
+  /** The published/played audio track may have changed (raw ↔ processed): tell the publisher and player. */
+  private async audioRoutingChanged(): Promise<void> {
+    const track = this.currentAudioTrack();
+    if (track === this.routedAudio) return;
+    this.routedAudio = track;
+    await this.binding?.trackChanged('audio', track);
+    await this.updatePlayer();
+  }
+  private routedAudio: MediaStreamTrack | null = null;
+
+  /** The microphone level (0–1) after the capture volume, measured in the AudioWorklet. */
+  override getAudioLevel(): number {
+    if (!this.audioTrack_ || this.audioTrack_.readyState === 'ended') return 0;
+    if (!this.audioGraph) {
+      void this.ensureAudioGraph().catch(() => undefined);
+      return 0;
+    }
+    return this.audioGraph.capture.level();
+  }
+
+  /**
+   * @internal Puts a plugin's audio stage (the AudioMixer) between the capture stage and what is
+   * published, or removes it (undefined). Resolves once the published track carries it.
+   */
+  async setAudioInsert(insert: AudioInsert | undefined): Promise<void> {
+    this.audioInsert = insert;
+    if (!insert && !this.audioGraph) return;
+    const graph = await this.ensureAudioGraph();
+    graph.setInsert(this.audioInsert);
+    await this.audioRoutingChanged();
+  }
+
+  /** @internal The publisher stopped sending this stream: plugins that mix into it stop. */
+  unpublished(): void {
+    for (const [name, p] of this.plugins) {
+      try {
+        p.onUnpublish?.();
+      } catch (e) {
+        log.warn(`plugin ${name}: onUnpublish failed`, e);
+      }
+    }
   }
 
   protected currentVideoTrack(): MediaStreamTrack | null {
@@ -333,7 +404,11 @@ export class LocalStream extends Stream {
   private async swapTrack(kind: 'audio' | 'video', track: MediaStreamTrack | null, stopOld = true): Promise<void> {
     const old = kind === 'audio' ? this.audioTrack_ : this.videoTrack_;
     this.setTrack(kind, track);
-    if (kind === 'audio' && this.gain) this.rebuildGain();
+    if (kind === 'audio') {
+      this.audioGraph?.setMic(track);
+      if (track) track.enabled = !this.audioMuted_;
+      this.routedAudio = this.currentAudioTrack();
+    }
     await this.binding?.trackChanged(kind, kind === 'audio' ? this.currentAudioTrack() : this.videoTrack_);
     await this.updatePlayer();
     if (stopOld && old && old !== track) old.stop();
@@ -467,8 +542,9 @@ export class LocalStream extends Stream {
   private setMuted(kind: 'audio' | 'video', muted: boolean): boolean {
     const track = kind === 'audio' ? this.audioTrack_ : this.videoTrack_;
     if (!track) return false;
+    // The microphone track itself: a processed track stays enabled, so plugin audio (background
+    // music) keeps going out while the microphone is muted.
     track.enabled = !muted;
-    if (kind === 'audio' && this.gain) this.gain.track.enabled = !muted;
     if (kind === 'audio') this.audioMuted_ = muted;
     else this.videoMuted_ = muted;
     this.binding?.muteChanged(kind, muted);
@@ -483,35 +559,13 @@ export class LocalStream extends Stream {
     checkNumber('LocalStream.setAudioCaptureVolume', 'volume', volume, { min: 0, max: 1000 });
     this.captureVolume = volume;
     if (!this.audioTrack_) return false;
-    if (!this.gain && volume === 100) return true;
-    if (!this.gain) {
-      this.rebuildGain();
-      void this.binding?.trackChanged('audio', this.currentAudioTrack());
-      void this.updatePlayer();
+    if (this.audioGraph) {
+      this.audioGraph.capture.setGain(volume / 100);
+      void this.audioRoutingChanged();
+    } else if (volume !== 100) {
+      void this.ensureAudioGraph().catch(() => undefined);
     }
-    if (this.gain) this.gain.node.gain.setTargetAtTime(volume / 100, getAudioContext().currentTime, 0.02);
     return true;
-  }
-
-  /** Routes the microphone through a GainNode; the processed track is what plays and is published. */
-  private rebuildGain(): void {
-    const old = this.gain;
-    if (old) {
-      old.source.disconnect();
-      old.node.disconnect();
-      old.track.stop();
-      this.gain = undefined;
-    }
-    if (!this.audioTrack_) return;
-    const ctx = getAudioContext();
-    const source = ctx.createMediaStreamSource(new MediaStream([this.audioTrack_]));
-    const node = ctx.createGain();
-    node.gain.value = this.captureVolume / 100;
-    const dest = ctx.createMediaStreamDestination();
-    source.connect(node).connect(dest);
-    const track = dest.stream.getAudioTracks()[0]!;
-    track.enabled = !this.audioMuted_;
-    this.gain = { source, node, track };
   }
 
   private plugin(where: string, name: unknown): { name: string; running: PluginInstance | undefined } {
@@ -526,9 +580,13 @@ export class LocalStream extends Stream {
   async startPlugin(name: string, options?: unknown): Promise<void> {
     const where = 'LocalStream.startPlugin';
     const { running } = this.plugin(where, name);
+    const Plugin = findPlugin(name)!;
+    if (running && Plugin.multipleStarts) {
+      await running.start(options);
+      return;
+    }
     if (running) throw invalidOperation(where, `${name} is already started: use updatePlugin()`);
     if (!this.initialized) throw invalidOperation(where, 'call initialize() first');
-    const Plugin = findPlugin(name)!;
     const instance = new Plugin({ stream: this, RtcError, ErrorCode, log });
     await instance.start(options);
     this.plugins.set(name, instance);
@@ -561,12 +619,10 @@ export class LocalStream extends Stream {
     }
     this.stop();
     this.disposeMeter();
-    if (this.gain) {
-      this.gain.source.disconnect();
-      this.gain.node.disconnect();
-      this.gain.track.stop();
-      this.gain = undefined;
-    }
+    this.audioGraph?.dispose();
+    this.audioGraph = undefined;
+    this.audioGraphPromise = undefined;
+    this.audioInsert = undefined;
     for (const kind of ['audio', 'video'] as const) {
       const t = kind === 'audio' ? this.audioTrack_ : this.videoTrack_;
       if (t && this.sourceOf(kind) !== 'custom') t.stop();

@@ -2,7 +2,7 @@
 import { Emitter } from '../core/emitter';
 import { ErrorCode, RtcError } from '../errors';
 import { log } from '../common/logger';
-import { TrackLevel } from '../common/audio-context';
+import { TrackMeter } from '../audio/capture-node';
 import {
   checkBoolean,
   checkNumber,
@@ -54,7 +54,7 @@ export abstract class Stream extends Emitter<StreamEventMap> {
   protected player?: StreamPlayer;
   protected playVolume = 1;
   protected sinkId?: string;
-  private meter?: TrackLevel;
+  private meter?: TrackMeter;
   private connectionState_: ConnectionState = 'DISCONNECTED';
   private readonly resumeBlocked = () => this.resume();
   /** @internal Whether to show the built-in autoplay dialog (the client's `enableAutoPlayDialog`). */
@@ -191,14 +191,19 @@ export abstract class Stream extends Emitter<StreamEventMap> {
     }
   }
 
-  /** The current audio level, 0–1 (RMS of the last ~43 ms). 0 without audio. */
+  /**
+   * The current audio level, 0–1: the RMS of the audio with a 300 ms release, measured in an
+   * AudioWorklet by the WASM core (so a speaking indicator does not flicker between syllables).
+   * 0 without audio, and for the first ~50 ms after the first call while the worklet starts.
+   * Above about 0.1 someone is speaking. A remote stream is measured while it plays.
+   */
   getAudioLevel(): number {
     const track = this.currentAudioTrack();
     if (!track || track.readyState === 'ended') return 0;
     try {
       if (!this.meter || this.meter.track !== track) {
         this.meter?.dispose();
-        this.meter = new TrackLevel(track);
+        this.meter = new TrackMeter(track);
       }
       return track.enabled ? this.meter.level() : 0;
     } catch (e) {

@@ -20,6 +20,7 @@
     statsTimer: 0,
     starting: false, // capturing the camera and microphone
     ending: false,
+    music: null, // the AudioMixer source of "Play music"
   };
   /** Remote tiles by `userId|main` or `userId|auxiliary`: { el, stream, prev }. */
   const tiles = new Map();
@@ -366,6 +367,8 @@
     clearInterval(call.statsTimer);
     call.statsTimer = 0;
     call.client = null;
+    void call.music?.destroy();
+    call.music = null;
     call.local?.close();
     call.local = null;
     call.screen?.close();
@@ -653,6 +656,9 @@
     cam.disabled = !s || !s.hasVideo();
     cam.textContent = videoMuted ? 'Turn camera on' : 'Turn camera off';
     cam.title = s && !s.hasVideo() ? 'No camera' : '';
+    const music = $('toggle-music');
+    music.disabled = !s || !s.hasAudio() || typeof TRTCAudioMixer === 'undefined';
+    music.textContent = call.music?.isPlaying() ? 'Stop music' : 'Play music';
     const canShare = TRTC.isScreenShareSupported();
     share.disabled = !call.client || !canShare;
     share.title = canShare ? '' : 'This browser cannot share the screen';
@@ -672,6 +678,63 @@
       log(mute ? 'You muted your microphone' : 'You unmuted your microphone');
     }
     updateControls();
+  }
+
+  /** A short generated tune (a 16-bit WAV at 44.1 kHz: the plugin resamples it to 48 kHz). */
+  function demoTune() {
+    const rate = 44100;
+    const notes = [523.25, 659.25, 783.99, 1046.5, 783.99, 659.25, 587.33, 698.46, 880, 698.46, 587.33, 493.88];
+    const noteLen = Math.round(rate * 0.25);
+    const n = notes.length * noteLen * 2;
+    const view = new DataView(new ArrayBuffer(44 + 2 * n));
+    const text = (at, str) => [...str].forEach((c, i) => view.setUint8(at + i, c.charCodeAt(0)));
+    text(0, 'RIFF');
+    view.setUint32(4, 36 + 2 * n, true);
+    text(8, 'WAVEfmt ');
+    view.setUint32(16, 16, true);
+    view.setUint16(20, 1, true);
+    view.setUint16(22, 1, true);
+    view.setUint32(24, rate, true);
+    view.setUint32(28, rate * 2, true);
+    view.setUint16(32, 2, true);
+    view.setUint16(34, 16, true);
+    text(36, 'data');
+    view.setUint32(40, 2 * n, true);
+    for (let i = 0; i < n; i++) {
+      const note = Math.floor(i / noteLen) % notes.length;
+      const t = (i % noteLen) / rate;
+      const env = Math.min(1, t * 100) * Math.exp(-t * 6);
+      const f = notes[note];
+      const v = env * (0.6 * Math.sin(2 * Math.PI * f * t) + 0.2 * Math.sin(4 * Math.PI * f * t));
+      view.setInt16(44 + 2 * i, Math.round(v * 0.5 * 32767), true);
+    }
+    return view.buffer;
+  }
+
+  /** Plays or stops the tune, mixed into the published microphone by the AudioMixer plugin. */
+  async function toggleMusic() {
+    const s = call.local;
+    if (!s || typeof TRTCAudioMixer === 'undefined') return;
+    const button = $('toggle-music');
+    button.disabled = true;
+    try {
+      if (call.music?.isPlaying()) {
+        await call.music.stop();
+        log('Music stopped');
+      } else {
+        await s.startPlugin('AudioMixer'); // again on a started plugin: no-op without an id
+        if (!call.music) {
+          call.music = TRTCAudioMixer.createAudioSource({ buffer: demoTune(), loop: true, volume: 0.5 });
+          call.music.on('error', (e) => logError('music', e));
+        }
+        await call.music.play();
+        log('Music playing: others hear it with your voice (also while your microphone is muted)');
+      }
+    } catch (e) {
+      logError('music', e);
+    } finally {
+      updateControls();
+    }
   }
 
   function toggleCamera() {
@@ -946,6 +1009,7 @@
     $('banner-close').addEventListener('click', hideBanner);
     $('leave').addEventListener('click', () => void leave());
     $('toggle-mic').addEventListener('click', toggleMic);
+    $('toggle-music').addEventListener('click', () => void toggleMusic());
     $('toggle-camera').addEventListener('click', toggleCamera);
     $('toggle-share').addEventListener('click', () => void toggleShare());
     $('toggle-stats').addEventListener('click', toggleStats);

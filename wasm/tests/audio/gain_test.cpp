@@ -7,32 +7,16 @@
 #include <random>
 #include <vector>
 
+#include "../support/signals.h"
+
 namespace trtc::audio {
 namespace {
 
-constexpr double kPi = 3.14159265358979323846;
+using testing::noise;
+using testing::rms;
+using testing::sine;
 
-std::vector<float> sine(std::size_t n, float amplitude, double hz, int rate = 48000) {
-  std::vector<float> out(n);
-  for (std::size_t i = 0; i < n; ++i) {
-    out[i] = amplitude * static_cast<float>(std::sin(2.0 * kPi * hz * static_cast<double>(i) / rate));
-  }
-  return out;
-}
-
-std::vector<float> noise(std::size_t n, std::uint32_t seed, float scale = 1.0f) {
-  std::mt19937 rng(seed);
-  std::uniform_real_distribution<float> dist(-scale, scale);
-  std::vector<float> out(n);
-  for (auto& s : out) s = dist(rng);
-  return out;
-}
-
-double rms(const float* x, std::size_t n) {
-  double sum = 0.0;
-  for (std::size_t i = 0; i < n; ++i) sum += static_cast<double>(x[i]) * x[i];
-  return std::sqrt(sum / static_cast<double>(n));
-}
+using testing::kPi;
 
 float max_step(const std::vector<float>& x) {
   float m = 0.0f;

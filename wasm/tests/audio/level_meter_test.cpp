@@ -6,26 +6,15 @@
 #include <random>
 #include <vector>
 
+#include "../support/signals.h"
+
 namespace trtc::audio {
 namespace {
 
-constexpr double kPi = 3.14159265358979323846;
+using testing::noise;
+using testing::sine;
 
-std::vector<float> sine(std::size_t n, float amplitude, double hz, int rate = 48000) {
-  std::vector<float> out(n);
-  for (std::size_t i = 0; i < n; ++i) {
-    out[i] = amplitude * static_cast<float>(std::sin(2.0 * kPi * hz * static_cast<double>(i) / rate));
-  }
-  return out;
-}
-
-std::vector<float> noise(std::size_t n, std::uint32_t seed, float scale = 1.0f) {
-  std::mt19937 rng(seed);
-  std::uniform_real_distribution<float> dist(-scale, scale);
-  std::vector<float> out(n);
-  for (auto& s : out) s = dist(rng);
-  return out;
-}
+using testing::kPi;
 
 TEST(LevelMeterKernel, SineHasRmsAmplitudeOverSqrt2) {
   // 1 kHz at 48 kHz: 480 samples are exactly 10 periods.

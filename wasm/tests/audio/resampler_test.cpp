@@ -9,10 +9,15 @@
 #include <string>
 #include <vector>
 
+#include "../support/signals.h"
+
 namespace trtc::audio {
 namespace {
 
-constexpr double kPi = 3.14159265358979323846;
+using testing::noise;
+using testing::sine;
+
+using testing::kPi;
 
 struct Ratio {
   int in, out;
@@ -23,22 +28,6 @@ const Ratio kRatios[] = {{44100, 48000}, {32000, 48000}, {16000, 48000}, {22050,
                          {8000, 48000},  {48000, 44100}, {48000, 16000}};
 
 std::string ratio_name(const Ratio& r) { return std::to_string(r.in) + "_to_" + std::to_string(r.out); }
-
-std::vector<float> sine(std::size_t n, double amplitude, double hz, int rate) {
-  std::vector<float> out(n);
-  for (std::size_t i = 0; i < n; ++i) {
-    out[i] = static_cast<float>(amplitude * std::sin(2.0 * kPi * hz * static_cast<double>(i) / rate));
-  }
-  return out;
-}
-
-std::vector<float> noise(std::size_t n, std::uint32_t seed, float scale = 1.0f) {
-  std::mt19937 rng(seed);
-  std::uniform_real_distribution<float> dist(-scale, scale);
-  std::vector<float> out(n);
-  for (auto& s : out) s = dist(rng);
-  return out;
-}
 
 // Mono: pushes everything at once and pulls everything available.
 std::vector<float> resample(const Ratio& r, const std::vector<float>& in, ResamplerOptions options = {}) {

@@ -6,12 +6,13 @@
 #include <memory>
 #include <vector>
 
+#include "../support/signals.h"
 #include "trtc/audio/pcm_source.h"
 
 namespace trtc::audio {
 namespace {
 
-constexpr double kPi = 3.14159265358979323846;
+using testing::kPi;
 // Largest difference a time shift of half a 48 kHz sample makes to a 1 kHz sine of amplitude 0.5.
 constexpr double kHalfSampleError = 0.5 * 2.0 * kPi * 1000.0 / 48000.0 * 0.5 + 0.002;
 
@@ -24,17 +25,6 @@ std::unique_ptr<PcmSource> sine_source(int rate, int channels, double seconds, d
   }
   for (int c = 0; c < channels; ++c) src->write(c, 0, data.data(), data.size());
   return src;
-}
-
-// Amplitude of the `hz` component of x (single-bin DFT over a whole number of samples).
-double tone_amplitude(const std::vector<float>& x, double hz, int rate, std::size_t from, std::size_t to) {
-  double re = 0.0, im = 0.0;
-  for (std::size_t i = from; i < to; ++i) {
-    const double ph = 2.0 * kPi * hz * static_cast<double>(i) / rate;
-    re += x[i] * std::cos(ph);
-    im += x[i] * std::sin(ph);
-  }
-  return 2.0 * std::sqrt(re * re + im * im) / static_cast<double>(to - from);
 }
 
 std::vector<float> render_all(SourcePlayer& p, std::size_t block, std::size_t limit,
@@ -79,7 +69,7 @@ TEST(SourcePlayer, SameRatePlaysEveryFrameOnce) {
   const auto out = render_all(p, 128, 100000, &right);
   EXPECT_EQ(out.size(), 48000u);
   EXPECT_TRUE(p.ended());
-  EXPECT_NEAR(tone_amplitude(out, 1000.0, 48000, 0, 48000), 0.5, 1e-3);
+  EXPECT_NEAR(testing::tone_amplitude(out.data(), 48000, 1000.0), 0.5, 1e-3);
   EXPECT_EQ(out, right);  // mono → both channels
   EXPECT_NEAR(p.position(), 1.0, 1e-9);
 }
@@ -95,7 +85,7 @@ TEST_P(SourcePlayerRates, ResamplesToFortyEightKilohertz) {
   EXPECT_TRUE(p.ended());
   // The tone is at 1 kHz with the source's amplitude (filter passband), and lines up in time:
   // the output is not delayed by the filter (SourcePlayer drops the delay).
-  EXPECT_NEAR(tone_amplitude(out, 1000.0, 48000, 4800, 91200), 0.5, 0.5 * 0.012) << rate;
+  EXPECT_NEAR(testing::tone_amplitude(out.data() + 4800, 86400, 1000.0), 0.5, 0.5 * 0.012) << rate;
   double err = 0.0;
   for (std::size_t i = 4800; i < 91200; ++i) {
     const double want = 0.5 * std::sin(2.0 * kPi * 1000.0 * static_cast<double>(i) / 48000.0);

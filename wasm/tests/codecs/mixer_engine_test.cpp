@@ -7,12 +7,13 @@
 #include <vector>
 
 #include "../support/ogg_opus_writer.h"
+#include "../support/signals.h"
 #include "../support/wav_writer.h"
 
 namespace trtc::audio {
 namespace {
 
-constexpr double kPi = 3.14159265358979323846;
+using testing::kPi;
 constexpr int kRate = 48000;
 constexpr std::size_t kBlock = 128;
 
@@ -43,9 +44,7 @@ Rendered run(MixerEngine& e, int blocks, bool mic = false, std::size_t* frame = 
 }
 
 double rms(const std::vector<float>& x, std::size_t from, std::size_t to) {
-  double s = 0.0;
-  for (std::size_t i = from; i < to; ++i) s += static_cast<double>(x[i]) * x[i];
-  return std::sqrt(s / static_cast<double>(to - from));
+  return testing::rms(x.data() + from, to - from);
 }
 
 std::vector<std::uint8_t> wav_sine(int rate, double seconds, double hz, float amp) {

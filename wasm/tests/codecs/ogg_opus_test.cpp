@@ -15,9 +15,13 @@
 #include <vector>
 
 #include "../support/ogg_opus_writer.h"
+#include "../support/signals.h"
 
 namespace trtc::audio {
 namespace {
+
+using testing::rms;
+using testing::tone_amplitude;
 
 using testing::encode_opus;
 using testing::EncodedOpus;
@@ -82,21 +86,6 @@ Planar decode_all(OggOpusDecoder& d, int out_channels, std::vector<std::size_t> 
 }
 
 // Amplitude of the `hz` component over x[0, n) (a single-bin DFT; n should span whole periods).
-double tone_amplitude(const float* x, std::size_t n, double hz) {
-  double re = 0, im = 0;
-  for (std::size_t i = 0; i < n; ++i) {
-    const double w = 2.0 * kPi * hz * static_cast<double>(i) / 48000.0;
-    re += x[i] * std::cos(w);
-    im -= x[i] * std::sin(w);
-  }
-  return 2.0 * std::sqrt(re * re + im * im) / static_cast<double>(n);
-}
-
-double rms(const float* x, std::size_t n) {
-  double s = 0;
-  for (std::size_t i = 0; i < n; ++i) s += static_cast<double>(x[i]) * x[i];
-  return std::sqrt(s / static_cast<double>(n));
-}
 
 double max_abs_diff(const float* a, const float* b, std::size_t n) {
   double m = 0;

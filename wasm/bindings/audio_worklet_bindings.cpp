@@ -35,6 +35,7 @@ class CaptureStage {
   void process(int frames, int channels) {
     const auto n = static_cast<std::size_t>(std::clamp(frames, 0, max_frames_));
     channels = std::clamp(channels, 1, channels_);
+    active_ = channels;
     float* ptrs[2] = {buffers_[0].data(), buffers_[static_cast<std::size_t>(channels_ - 1)].data()};
     if (gain_.ramping() || gain_.gain() != 1.0f) gain_.process(ptrs, channels, n);
     for (int c = 0; c < channels; ++c) meters_[static_cast<std::size_t>(c)].process(ptrs[c], n);
@@ -42,10 +43,10 @@ class CaptureStage {
 
   void setGain(float gain) { gain_.set_gain(gain); }
   float gain() const { return gain_.target(); }
-  /// The louder channel's smoothed level, 0–1.
+  /// The louder channel's smoothed level, 0–1 (of the channels the input has now).
   float level() const {
     float l = 0.0f;
-    for (const auto& m : meters_) l = std::max(l, m.level());
+    for (int c = 0; c < active_; ++c) l = std::max(l, meters_[static_cast<std::size_t>(c)].level());
     return l;
   }
   int volume() const { return trtc::audio::volume_from_level(level()); }
@@ -54,6 +55,7 @@ class CaptureStage {
  private:
   int channels_;
   int max_frames_;
+  int active_ = 1;
   trtc::audio::GainStage gain_;
   std::vector<trtc::audio::LevelMeter> meters_;
   std::vector<std::vector<float>> buffers_;

@@ -109,7 +109,8 @@ bool MixerEngine::remove(int id) {
 bool MixerEngine::play(int id) {
   Entry* e = find(id);
   if (!e) return false;
-  if (e->state == SourceState::kEnded || e->player->ended()) e->player->seek(0.0);
+  // After the end, or during the fade of a stop(): from the start.
+  if (e->state == SourceState::kEnded || e->player->ended() || e->after == After::kStop) e->player->seek(0.0);
   e->state = SourceState::kPlaying;
   e->after = After::kNone;
   e->fade_left = 0;
@@ -161,6 +162,7 @@ bool MixerEngine::seek(int id, double seconds) {
   if (!e) return false;
   const bool ok = e->player->seek(seconds);
   if (ok && e->state == SourceState::kEnded) e->state = SourceState::kPaused;
+  if (ok && e->after == After::kStop) e->after = After::kIdle;  // keep the sought position
   return ok;
 }
 
@@ -225,6 +227,8 @@ bool MixerEngine::process(std::size_t frames, bool mic_active) {
       if (e.fade_left <= 0) {
         if (e.after == After::kStop) {
           e.player->seek(0.0);
+          e.state = SourceState::kIdle;
+        } else if (e.after == After::kIdle) {
           e.state = SourceState::kIdle;
         } else {
           e.state = SourceState::kPaused;

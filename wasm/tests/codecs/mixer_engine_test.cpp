@@ -21,8 +21,10 @@ struct Rendered {
   std::vector<float> send, monitor;  // left channel
 };
 
-// Runs `blocks` render quanta; `mic` (if not null) feeds a constant-amplitude 440 Hz tone.
-Rendered run(MixerEngine& e, int blocks, bool mic = false, std::size_t* frame = nullptr) {
+// Runs `blocks` render quanta. With mic_amplitude >= 0 the microphone input is active and carries a
+// 440 Hz tone of that amplitude (0: a muted microphone, i.e. zeros); below 0 it is not connected.
+Rendered run(MixerEngine& e, int blocks, float mic_amplitude = -1.0f, std::size_t* frame = nullptr) {
+  const bool mic = mic_amplitude >= 0.0f;
   Rendered r;
   std::size_t f0 = frame ? *frame : 0;
   for (int b = 0; b < blocks; ++b) {
@@ -30,7 +32,7 @@ Rendered run(MixerEngine& e, int blocks, bool mic = false, std::size_t* frame = 
       for (int c = 0; c < e.channels(); ++c) {
         float* in = e.mic_input(c);
         for (std::size_t i = 0; i < kBlock; ++i) {
-          in[i] = 0.25f * static_cast<float>(std::sin(2.0 * kPi * 440.0 * static_cast<double>(f0 + i) / kRate));
+          in[i] = mic_amplitude * static_cast<float>(std::sin(2.0 * kPi * 440.0 * static_cast<double>(f0 + i) / kRate));
         }
       }
     }
@@ -63,7 +65,7 @@ std::vector<std::uint8_t> wav_sine(int rate, double seconds, double hz, float am
 
 TEST(MixerEngine, MicrophonePassesThroughWithoutSources) {
   MixerEngine e(kRate, 2, 1024);
-  const auto r = run(e, 100, true);
+  const auto r = run(e, 100, 0.25f);
   EXPECT_NEAR(rms(r.send, 2000, r.send.size()), 0.25 / std::sqrt(2.0), 0.005);
   EXPECT_EQ(rms(r.monitor, 0, r.monitor.size()), 0.0);  // the microphone is never played locally
 }
@@ -100,9 +102,52 @@ TEST(MixerEngine, MusicKeepsGoingWhenTheMicrophoneIsSilent) {
   ASSERT_GE(id, 0);
   e.play(id);
   // A muted microphone delivers zeros: the send bus is the music.
-  for (int c = 0; c < 2; ++c) std::fill(e.mic_input(c), e.mic_input(c) + kBlock, 0.0f);
-  const auto r = run(e, 60, false);
+  const auto r = run(e, 60, 0.0f);
   EXPECT_NEAR(rms(r.send, 1000, r.send.size()), 0.5 / std::sqrt(2.0), 0.01);
+  // And with the voice back, the send bus carries both (music 0.5, voice 0.25 peak).
+  const auto both = run(e, 60, 0.25f);
+  EXPECT_NEAR(rms(both.send, 1000, both.send.size()), std::sqrt((0.25 + 0.0625) / 2.0), 0.01);
+  EXPECT_NEAR(rms(both.monitor, 1000, both.monitor.size()), 0.5 / std::sqrt(2.0), 0.01);
+}
+
+TEST(MixerEngine, PlayDuringTheStopFadeStartsFromTheBeginning) {
+  MixerEngine e(kRate, 1, 1024);
+  const auto wav = wav_sine(48000, 2.0, 500.0, 0.5f);
+  const int id = e.open_wav(wav.data(), wav.size());
+  e.play(id);
+  run(e, 100);  // 0.27 s in
+  e.stop(id);
+  run(e, 1);  // inside the 10 ms fade
+  ASSERT_TRUE(e.play(id));
+  EXPECT_LT(e.position(id), 0.01);
+  run(e, 10);
+  EXPECT_EQ(e.state(id), static_cast<int>(SourceState::kPlaying));
+  EXPECT_NEAR(e.position(id), 10.0 * kBlock / kRate, 0.005);
+}
+
+TEST(MixerEngine, SeekDuringTheStopFadeKeepsThePosition) {
+  MixerEngine e(kRate, 1, 1024);
+  const auto wav = wav_sine(48000, 2.0, 500.0, 0.5f);
+  const int id = e.open_wav(wav.data(), wav.size());
+  e.play(id);
+  run(e, 20);
+  e.stop(id);
+  ASSERT_TRUE(e.seek(id, 1.5));
+  run(e, 10);
+  EXPECT_EQ(e.state(id), static_cast<int>(SourceState::kIdle));
+  EXPECT_NEAR(e.position(id), 1.5, 0.02);
+}
+
+TEST(MixerEngine, LoopPlaysPastTheEndWithoutEnding) {
+  MixerEngine e(kRate, 2, 1024);
+  const auto wav = wav_sine(44100, 0.1, 1000.0, 0.5f);
+  const int id = e.open_wav(wav.data(), wav.size());
+  ASSERT_TRUE(e.set_loop(id, true));
+  e.play(id);
+  const auto r = run(e, 150);  // 0.4 s: four times the file
+  EXPECT_TRUE(e.take_ended().empty());
+  EXPECT_EQ(e.state(id), static_cast<int>(SourceState::kPlaying));
+  EXPECT_NEAR(rms(r.monitor, 1000, r.monitor.size()), 0.5 / std::sqrt(2.0), 0.01);
 }
 
 TEST(MixerEngine, PauseFadesOutAndResumeContinues) {
@@ -163,7 +208,7 @@ TEST(MixerEngine, OggOpusAndSeveralSourcesNeverClip) {
     e.set_volume(id, 2.0f);
     e.play(id);
   }
-  const auto r = run(e, 300, true);
+  const auto r = run(e, 300, 0.25f);
   float peak = 0.0f;
   for (float s : r.send) peak = std::max(peak, std::fabs(s));
   for (float s : r.monitor) peak = std::max(peak, std::fabs(s));

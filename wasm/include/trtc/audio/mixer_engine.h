@@ -67,7 +67,9 @@ class MixerEngine {
   int max_frames() const { return max_frames_; }
 
  private:
-  enum class After { kNone, kPause, kStop };
+  // What to do when a fade-out ends: hold (pause), rewind and go idle (stop), or go idle where a
+  // seek during the stop fade put it.
+  enum class After { kNone, kPause, kStop, kIdle };
   struct Entry {
     std::unique_ptr<SourcePlayer> player;
     PcmSource* pcm = nullptr;  // set for PCM sources (owned by player)

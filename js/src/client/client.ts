@@ -548,6 +548,12 @@ export class Client extends Emitter<ClientEventMap> {
       },
       profileChanged: () => void this.publications.get(t)?.applyEncodings(),
     };
+    // The stream may have switched its audio (microphone ↔ processed track, e.g. a capture volume
+    // or the AudioMixer taking effect) while the connection was being set up, before it had a binding.
+    const audio = stream.getAudioTrack();
+    if (pub.canReplace('audio') && audio && pub.sentTrack('audio') !== audio) {
+      void pub.replaceTrack('audio', audio).catch((e) => log.warn('could not send the current audio track', e));
+    }
     stream.setConnectionState('CONNECTED');
     log.info(`published ${t} stream ${stream.getId()}`);
   }

@@ -171,6 +171,11 @@ export class Publication {
     return this.senders[kind] !== undefined;
   }
 
+  /** The track a sender sends now (null: none, or no sender of that kind). */
+  sentTrack(kind: 'audio' | 'video'): MediaStreamTrack | null {
+    return this.senders[kind]?.track ?? null;
+  }
+
   async replaceTrack(kind: 'audio' | 'video', track: MediaStreamTrack | null): Promise<void> {
     await this.senders[kind]?.replaceTrack(track);
   }

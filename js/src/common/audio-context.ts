@@ -1,16 +1,12 @@
 // One AudioContext per page, created on first use and resumed when the page allows it. It runs at
-// 48 kHz where the browser allows (WebRTC's and Opus's rate: no resampling between the capture
-// stage, the mixer and the encoder); the browser converts to the speaker's rate.
+// the browser's default rate (the output device's): Firefox cannot connect a microphone track to a
+// context of another rate. The AudioMixer resamples its sources to whatever rate this is.
 
 let ctx: AudioContext | undefined;
 
 export function getAudioContext(): AudioContext {
   if (!ctx) {
-    try {
-      ctx = new AudioContext({ sampleRate: 48000, latencyHint: 'interactive' });
-    } catch {
-      ctx = new AudioContext();
-    }
+    ctx = new AudioContext({ latencyHint: 'interactive' });
     const resume = () => {
       if (ctx && ctx.state === 'suspended') void ctx.resume().catch(() => undefined);
     };

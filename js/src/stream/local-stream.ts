@@ -91,7 +91,7 @@ export class LocalStream extends Stream {
   private captureVolume = 100;
   private audioGraph?: LocalAudioGraph;
   private audioGraphPromise?: Promise<LocalAudioGraph>;
-  private audioInsert?: AudioInsert;
+  private audioInsert?: { insert: AudioInsert; owner: object };
   private recovering = new Set<'audio' | 'video'>();
   private readonly onEnded = new Map<MediaStreamTrack, () => void>();
   private readonly plugins = new Map<string, PluginInstance>();
@@ -125,19 +125,22 @@ export class LocalStream extends Stream {
   /** The audio graph (capture stage in the AudioWorklet), created on first use. */
   private ensureAudioGraph(): Promise<LocalAudioGraph> {
     if (!this.audioGraphPromise) {
-      this.audioGraphPromise = LocalAudioGraph.create(this.audioTrack_, this.captureVolume / 100).then((graph) => {
-        if (this.audioGraphPromise === undefined) {
-          graph.dispose(); // closed meanwhile
-          throw invalidOperation('LocalStream', 'the stream was closed');
-        }
-        this.audioGraph = graph;
-        graph.setMic(this.audioTrack_);
-        graph.capture.setGain(this.captureVolume / 100);
-        graph.setInsert(this.audioInsert);
-        void this.audioRoutingChanged();
-        return graph;
-      });
-      this.audioGraphPromise.catch((e: unknown) => log.warn('the audio graph could not be created', e));
+      const promise: Promise<LocalAudioGraph> = LocalAudioGraph.create(this.audioTrack_, this.captureVolume / 100).then(
+        (graph) => {
+          if (this.audioGraphPromise !== promise) {
+            graph.dispose(); // closed (and maybe initialized again) meanwhile
+            throw invalidOperation('LocalStream', 'the stream was closed');
+          }
+          this.audioGraph = graph;
+          graph.setMic(this.audioTrack_);
+          graph.capture.setGain(this.captureVolume / 100);
+          graph.setInsert(this.audioInsert?.insert);
+          this.rerouteAudio();
+          return graph;
+        },
+      );
+      this.audioGraphPromise = promise;
+      promise.catch((e: unknown) => log.warn('the audio graph could not be created', e));
     }
     return this.audioGraphPromise;
   }
@@ -151,6 +154,10 @@ export class LocalStream extends Stream {
     await this.updatePlayer();
   }
   private routedAudio: MediaStreamTrack | null = null;
+
+  private rerouteAudio(): void {
+    this.audioRoutingChanged().catch((e: unknown) => log.warn('switching the published audio track failed', e));
+  }
 
   /** The microphone level (0–1) after the capture volume, measured in the AudioWorklet. */
   override getAudioLevel(): number {
@@ -166,11 +173,20 @@ export class LocalStream extends Stream {
    * @internal Puts a plugin's audio stage (the AudioMixer) between the capture stage and what is
    * published, or removes it (undefined). Resolves once the published track carries it.
    */
-  async setAudioInsert(insert: AudioInsert | undefined): Promise<void> {
-    this.audioInsert = insert;
-    if (!insert && !this.audioGraph) return;
+  async setAudioInsert(insert: AudioInsert, owner: object): Promise<void> {
+    if (!this.audioTrack_) throw invalidOperation('LocalStream', 'the stream has no audio track to mix into');
+    this.audioInsert = { insert, owner };
     const graph = await this.ensureAudioGraph();
-    graph.setInsert(this.audioInsert);
+    if (this.audioInsert?.owner !== owner) return; // replaced or cleared meanwhile
+    graph.setInsert(insert);
+    await this.audioRoutingChanged();
+  }
+
+  /** @internal Removes the insert set by `owner` (nothing if another owner's insert is in place). */
+  async clearAudioInsert(owner: object): Promise<void> {
+    if (this.audioInsert?.owner !== owner) return;
+    this.audioInsert = undefined;
+    this.audioGraph?.setInsert(undefined);
     await this.audioRoutingChanged();
   }
 
@@ -561,7 +577,7 @@ export class LocalStream extends Stream {
     if (!this.audioTrack_) return false;
     if (this.audioGraph) {
       this.audioGraph.capture.setGain(volume / 100);
-      void this.audioRoutingChanged();
+      this.rerouteAudio();
     } else if (volume !== 100) {
       void this.ensureAudioGraph().catch(() => undefined);
     }
@@ -588,8 +604,18 @@ export class LocalStream extends Stream {
     if (running) throw invalidOperation(where, `${name} is already started: use updatePlugin()`);
     if (!this.initialized) throw invalidOperation(where, 'call initialize() first');
     const instance = new Plugin({ stream: this, RtcError, ErrorCode, log });
-    await instance.start(options);
+    // Registered before start() resolves, so that stopPlugin(), updatePlugin() and close() during
+    // a slow start (e.g. loading a file) reach it.
     this.plugins.set(name, instance);
+    try {
+      await instance.start(options);
+    } catch (e) {
+      if (this.plugins.get(name) === instance) this.plugins.delete(name);
+      await Promise.resolve()
+        .then(() => instance.stop())
+        .catch(() => undefined);
+      throw e;
+    }
   }
 
   /** Changes the options of a started plugin. */

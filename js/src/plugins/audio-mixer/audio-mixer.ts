@@ -12,7 +12,7 @@
 // are resampled to the context's rate (48 kHz) by the core's resampler.
 import type { LocalStream } from '../../stream/local-stream';
 import type { PluginContext, PluginInstance, PluginSdk } from '../../plugin';
-import type { RtcError } from '../../errors';
+import type { ErrorCodeValue, RtcError } from '../../errors';
 import type { AudioInsert } from '../../audio/local-audio-graph';
 import type { EncodedKind, MixerReply, MixerRequest, WorkletLoad } from './protocol';
 import workletSource from 'audio-mixer-worklet-source';
@@ -124,6 +124,8 @@ class MixerHost {
   private readonly pending = new Map<number, { resolve: (v: MixerReply) => void; reject: (e: Error) => void }>();
   readonly sources = new Map<number, AudioSource>();
   private fatal: string | undefined;
+  /** The AudioMixer instance (one stream) the send bus is inserted into. */
+  attachedTo: AudioMixer | undefined;
 
   private constructor(
     readonly ctx: AudioContext,
@@ -172,12 +174,22 @@ class MixerHost {
     return MixerHost.instance;
   }
 
-  /** Sends a request; resolves with the reply, rejects with the worklet's error text. */
+  /**
+   * Sends a request; resolves with the reply. Rejects with an RtcError: `INVALID_OPERATION` with the
+   * worklet's reason (e.g. pausing a source that just ended), `NOT_SUPPORTED` when the worklet failed.
+   */
   request(r: Omit<MixerRequest, 'seq'> & Record<string, unknown>, transfer: Transferable[] = []): Promise<MixerReply> {
-    if (this.fatal) return Promise.reject(new Error(this.fatal));
+    const s = need();
+    const failed = (code: ErrorCodeValue, message: string) =>
+      new s.RtcError({ code, message: `AudioMixer: ${message}` });
+    if (this.fatal) return Promise.reject(failed(s.ErrorCode.NOT_SUPPORTED, this.fatal));
     const seq = ++this.seq;
-    return new Promise((resolve, reject) => {
-      this.pending.set(seq, { resolve, reject });
+    return new Promise<MixerReply>((resolve, reject) => {
+      this.pending.set(seq, {
+        resolve,
+        reject: (e: Error) =>
+          reject(failed(this.fatal ? s.ErrorCode.NOT_SUPPORTED : s.ErrorCode.INVALID_OPERATION, e.message)),
+      });
       this.node.port.postMessage({ ...r, seq }, transfer);
     });
   }
@@ -297,7 +309,6 @@ export class AudioSource {
           reply = await host.request({ op: 'open', kind, bytes }, [bytes]);
         }
       } catch (cause) {
-        if (cause instanceof s.RtcError) throw cause;
         throw new s.RtcError({
           code: s.ErrorCode.NOT_SUPPORTED,
           message: `${where}: cannot play ${this.options.url ?? 'the buffer'}: ${cause instanceof Error ? cause.message : String(cause)}`,
@@ -524,8 +535,16 @@ export class AudioMixer implements PluginInstance {
     }
     if (!this.attached) {
       const host = await MixerHost.get();
-      await this.stream.setAudioInsert(host.insert);
+      if (host.attachedTo && host.attachedTo !== this) {
+        const s = need();
+        throw new s.RtcError({
+          code: s.ErrorCode.INVALID_OPERATION,
+          message: `${where}: the AudioMixer is started on another stream; stopPlugin('AudioMixer') there first (one microphone input per page)`,
+        });
+      }
+      host.attachedTo = this;
       this.attached = true;
+      await this.stream.setAudioInsert(host.insert, this);
     }
     if (source && o.id !== undefined) {
       this.byId.set(o.id, source);
@@ -567,7 +586,9 @@ export class AudioMixer implements PluginInstance {
     this.byId.clear();
     if (this.attached) {
       this.attached = false;
-      await this.stream.setAudioInsert(undefined);
+      const host = await MixerHost.get();
+      if (host.attachedTo === this) host.attachedTo = undefined;
+      await this.stream.clearAudioInsert(this);
     }
   }
 

@@ -144,11 +144,16 @@ export class TrackMeter {
           node.dispose();
           return;
         }
-        const ctx = getAudioContext();
-        this.source = ctx.createMediaStreamSource(new MediaStream([track]));
-        this.source.connect(node.input);
-        node.output.connect(pullSink(ctx));
-        this.node = node;
+        try {
+          const ctx = getAudioContext();
+          this.source = ctx.createMediaStreamSource(new MediaStream([track]));
+          this.source.connect(node.input);
+          node.output.connect(pullSink(ctx));
+          this.node = node;
+        } catch (e) {
+          node.dispose();
+          log.warn('this audio track cannot be measured', e);
+        }
       },
       (e: unknown) => log.debug('audio meter unavailable', e),
     );

@@ -7,6 +7,7 @@
 #include <cmath>
 #include <vector>
 
+#include "mixer8_workload.h"
 #include "trtc/audio/gain.h"
 #include "trtc/audio/mixer.h"
 #include "trtc/audio/resampler.h"
@@ -14,7 +15,6 @@
 namespace {
 
 constexpr std::size_t kFrame = 480;
-constexpr int kSources = 8;
 constexpr int kChannels = 2;
 
 std::vector<float> test_signal(std::size_t n, float amplitude, float step) {
@@ -57,31 +57,14 @@ void BM_MixAddRamp(benchmark::State& state) {
   state.SetLabel("ns per 10 ms frame (480 samples)");
 }
 
-// Eight stereo sources whose sum peaks near 2.4 (the limiter works on most frames).
-std::vector<std::vector<float>> mixer_inputs() {
-  std::vector<std::vector<float>> inputs;
-  for (int s = 0; s < kSources; ++s) {
-    for (int c = 0; c < kChannels; ++c) {
-      inputs.push_back(test_signal(kFrame, 0.3f, 0.01f + 0.013f * static_cast<float>(s * kChannels + c)));
-    }
-  }
-  return inputs;
-}
+namespace mix8 = trtc::audio::bench;
 
 // The full Mixer::mix: zero-fill, 8 sources x 2 channels of SIMD mix_add_ramp, then the limiter.
 void BM_MixerSimd(benchmark::State& state) {
   trtc::audio::MixerOptions options;
   options.max_frames = static_cast<int>(kFrame);
   trtc::audio::Mixer mixer(options);
-  const auto inputs = mixer_inputs();
-  std::vector<int> ids;
-  for (int s = 0; s < kSources; ++s) {
-    ids.push_back(mixer.add_source());
-    for (int c = 0; c < kChannels; ++c) {
-      const auto& in = inputs[static_cast<std::size_t>(s * kChannels + c)];
-      std::copy(in.begin(), in.end(), mixer.input(ids.back(), c));
-    }
-  }
+  mix8::load_mixer8(mixer, mix8::mixer8_inputs());
   std::vector<float> left(kFrame), right(kFrame);
   float* out[kChannels] = {left.data(), right.data()};
   for (auto _ : state) {
@@ -94,22 +77,14 @@ void BM_MixerSimd(benchmark::State& state) {
   state.SetLabel("8 stereo sources + limiter, ns per 10 ms frame");
 }
 
-// The same work from the scalar reference kernels: zero-fill, 8 x 2 mix_add_ramp_scalar at the
-// sources' (constant) gain, then the same Limiter.
+// The same work from the scalar reference kernels and the same Limiter.
 void BM_MixerScalar(benchmark::State& state) {
-  const auto inputs = mixer_inputs();
+  const auto inputs = mix8::mixer8_inputs();
   trtc::audio::Limiter limiter(kChannels);
   std::vector<float> left(kFrame), right(kFrame);
   float* out[kChannels] = {left.data(), right.data()};
   for (auto _ : state) {
-    for (float* o : out) std::fill(o, o + kFrame, 0.0f);
-    for (int s = 0; s < kSources; ++s) {
-      for (int c = 0; c < kChannels; ++c) {
-        trtc::audio::mix_add_ramp_scalar(out[c], inputs[static_cast<std::size_t>(s * kChannels + c)].data(), kFrame,
-                                         1.0f, 1.0f);
-      }
-    }
-    limiter.process(out, kFrame);
+    mix8::mix8_scalar(out, inputs, limiter);
     benchmark::DoNotOptimize(left.data());
     benchmark::DoNotOptimize(right.data());
     benchmark::ClobberMemory();

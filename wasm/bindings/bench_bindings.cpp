@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-#include "trtc/audio/gain.h"
+#include "../bench/mixer8_workload.h"
 #include "trtc/audio/level_meter.h"
 #include "trtc/audio/mixer.h"
 #if TRTC_BENCH_CODECS
@@ -39,50 +39,29 @@ double run_level_meter(const std::string& kernel, int frames, int frame_size) {
 }
 
 constexpr std::size_t kFrame = 480;  // 10 ms at 48 kHz
-constexpr int kSources = 8;
-constexpr int kChannels = 2;
+namespace mix8 = trtc::audio::bench;
 
-/// The native benchmark's mixer8 workload (wasm/bench/audio_bench.cpp): 8 stereo sources of
-/// 0.3-amplitude sines whose sum peaks near 2.4 (the limiter works on most frames), mixed
-/// `frames` times. "simd": Mixer::mix; "scalar": the scalar reference kernels + the same Limiter.
+/// The native benchmark's mixer8 workload (wasm/bench/mixer8_workload.h), mixed `frames` times.
+/// "simd": Mixer::mix; "scalar": the scalar reference kernels + the same Limiter.
 double run_mixer8(const std::string& kernel, int frames) {
   if (kernel != "scalar" && kernel != "simd") return -1.0;
-  std::vector<std::vector<float>> inputs;
-  for (int i = 0; i < kSources * kChannels; ++i) {
-    std::vector<float> x(kFrame);
-    for (std::size_t n = 0; n < kFrame; ++n)
-      x[n] = 0.3f * std::sin((0.01f + 0.013f * static_cast<float>(i)) * static_cast<float>(n));
-    inputs.push_back(std::move(x));
-  }
+  const auto inputs = mix8::mixer8_inputs();
   std::vector<float> left(kFrame), right(kFrame);
-  float* out[kChannels] = {left.data(), right.data()};
+  float* out[mix8::kMixChannels] = {left.data(), right.data()};
   double checksum = 0.0;
   if (kernel == "simd") {
     trtc::audio::MixerOptions options;
     options.max_frames = static_cast<int>(kFrame);
     trtc::audio::Mixer mixer(options);
-    for (int s = 0; s < kSources; ++s) {
-      const int id = mixer.add_source();
-      for (int c = 0; c < kChannels; ++c) {
-        const auto& in = inputs[static_cast<std::size_t>(s * kChannels + c)];
-        std::copy(in.begin(), in.end(), mixer.input(id, c));
-      }
-    }
+    mix8::load_mixer8(mixer, inputs);
     for (int f = 0; f < frames; ++f) {
       mixer.mix(out, kFrame);
       checksum += left[static_cast<std::size_t>(f) % kFrame];
     }
   } else {
-    trtc::audio::Limiter limiter(kChannels);
+    trtc::audio::Limiter limiter(mix8::kMixChannels);
     for (int f = 0; f < frames; ++f) {
-      for (float* o : out) std::fill(o, o + kFrame, 0.0f);
-      for (int s = 0; s < kSources; ++s) {
-        for (int c = 0; c < kChannels; ++c) {
-          trtc::audio::mix_add_ramp_scalar(out[c], inputs[static_cast<std::size_t>(s * kChannels + c)].data(), kFrame,
-                                           1.0f, 1.0f);
-        }
-      }
-      limiter.process(out, kFrame);
+      mix8::mix8_scalar(out, inputs, limiter);
       checksum += left[static_cast<std::size_t>(f) % kFrame];
     }
   }

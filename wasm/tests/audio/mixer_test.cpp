@@ -35,24 +35,6 @@ std::vector<std::vector<float>> run_limiter(Limiter& limiter, std::vector<std::v
   return signal;
 }
 
-// Least-squares amplitude of a sinusoid of known frequency (cycles per sample) in x[begin, end).
-double fit_amplitude(const std::vector<float>& x, std::size_t begin, std::size_t end, double cycles) {
-  double cc = 0, ss = 0, cs = 0, xc = 0, xs = 0;
-  for (std::size_t i = begin; i < end; ++i) {
-    const double c = std::cos(2.0 * kPi * cycles * static_cast<double>(i));
-    const double s = std::sin(2.0 * kPi * cycles * static_cast<double>(i));
-    cc += c * c;
-    ss += s * s;
-    cs += c * s;
-    xc += x[i] * c;
-    xs += x[i] * s;
-  }
-  const double det = cc * ss - cs * cs;
-  const double a = (xc * ss - xs * cs) / det;
-  const double b = (xs * cc - xc * cs) / det;
-  return std::sqrt(a * a + b * b);
-}
-
 // ---- Limiter ------------------------------------------------------------------------------------
 
 TEST(Limiter, LatencyIsTheLookahead) {
@@ -124,7 +106,7 @@ TEST(Limiter, LoudSineIsScaledNotClipped) {
   EXPECT_GT(peak, 0.96);
   // Residual after fitting the sine over the last half second: tiny (no clipping distortion).
   const std::size_t begin = 24000, end = 48000;
-  const double amplitude = fit_amplitude(out[0], begin, end, 1000.0 / 48000.0);
+  const double amplitude = testing::fit_sinusoid(out[0], begin, end, 1000.0 / 48000.0).amplitude;
   EXPECT_NEAR(amplitude, 0.966, 0.01);
   double residual = 0.0;
   for (std::size_t i = begin; i < end; ++i) {

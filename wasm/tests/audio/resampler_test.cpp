@@ -17,6 +17,8 @@ namespace {
 using testing::noise;
 using testing::sine;
 
+using testing::Fit;
+using testing::fit_sinusoid;
 using testing::kPi;
 
 struct Ratio {
@@ -39,35 +41,6 @@ std::vector<float> resample(const Ratio& r, const std::vector<float>& in, Resamp
   EXPECT_EQ(rs.pull(dst, out.size()), out.size());
   EXPECT_EQ(rs.available(), 0u);
   return out;
-}
-
-struct Fit {
-  double amplitude;
-  double residual_rms;  // what is left after removing the fitted sinusoid
-};
-
-// Least-squares fit of a*cos + b*sin at a known frequency (cycles per sample) over x[begin, end).
-Fit fit_sinusoid(const std::vector<float>& x, std::size_t begin, std::size_t end, double cycles) {
-  double cc = 0, ss = 0, cs = 0, xc = 0, xs = 0;
-  for (std::size_t i = begin; i < end; ++i) {
-    const double w = 2.0 * kPi * cycles * static_cast<double>(i);
-    const double c = std::cos(w), s = std::sin(w);
-    cc += c * c;
-    ss += s * s;
-    cs += c * s;
-    xc += x[i] * c;
-    xs += x[i] * s;
-  }
-  const double det = cc * ss - cs * cs;
-  const double a = (xc * ss - xs * cs) / det;
-  const double b = (xs * cc - xc * cs) / det;
-  double residual = 0.0;
-  for (std::size_t i = begin; i < end; ++i) {
-    const double w = 2.0 * kPi * cycles * static_cast<double>(i);
-    const double e = x[i] - a * std::cos(w) - b * std::sin(w);
-    residual += e * e;
-  }
-  return {std::sqrt(a * a + b * b), std::sqrt(residual / static_cast<double>(end - begin))};
 }
 
 // Amplitude of the component at a known frequency (cycles per sample) in x[begin, end), through a

@@ -70,8 +70,11 @@ try {
   const r = await page.evaluate(() => window.runBenchmarks());
   const version = r.userAgent.match(/Chrome\/[\d.]+/)?.[0] ?? r.userAgent;
   console.log(`WASM in Chromium (${version}, SIMD128 ${r.simd ? 'on' : 'OFF'}, one thread):`);
-  for (const x of r.results)
-    console.log(`  ${x.name.padEnd(28)} ${x.nsPerFrame.toFixed(1).padStart(9)} ns per 10 ms frame`);
+  for (const x of r.results) {
+    if (x.msPerFrame !== undefined)
+      console.log(`  ${x.name.padEnd(28)} ${x.msPerFrame.toFixed(2).padStart(9)} ms per video frame`);
+    else console.log(`  ${x.name.padEnd(28)} ${x.nsPerFrame.toFixed(1).padStart(9)} ns per 10 ms frame`);
+  }
   for (const x of r.ratios) console.log(`  ${x.name.padEnd(28)} ${x.value.toFixed(2).padStart(9)}x`);
 
   // The AudioMixer worklet while 4 sources play (2 WAV resampled 44.1 → 48 kHz, 2 Ogg Opus).

@@ -14,12 +14,15 @@ for (const b of report.benchmarks) {
   ns.set(b.name, b.real_time * scale);
 }
 console.log(`native (g++, ${report.context.num_cpus} CPUs @ ${report.context.mhz_per_cpu} MHz, SSE2):`);
-for (const [name, value] of ns) console.log(`  ${name.padEnd(28)} ${value.toFixed(1).padStart(9)} ns per 10 ms frame`);
+// Audio kernels are timed per 10 ms frame (480 samples), video kernels per video frame (WxH).
+const isVideo = (name) => /\/\d+x\d+$/.test(name);
+for (const [name, value] of ns) {
+  if (isVideo(name)) console.log(`  ${name.padEnd(28)} ${(value / 1e6).toFixed(3).padStart(9)} ms per video frame`);
+  else console.log(`  ${name.padEnd(28)} ${value.toFixed(1).padStart(9)} ns per 10 ms frame`);
+}
 for (const [name, value] of ns) {
   if (!name.includes('/scalar/')) continue;
   const simd = ns.get(name.replace('/scalar/', '/simd/'));
-  if (simd)
-    console.log(
-      `  ${(name.split('/')[0] + ' scalar/simd speed-up').padEnd(28)} ${(value / simd).toFixed(2).padStart(9)}x`,
-    );
+  const label = isVideo(name) ? `${name.split('/')[0]} ${name.split('/')[2]}` : name.split('/')[0];
+  if (simd) console.log(`  ${(label + ' scalar/simd speed-up').padEnd(28)} ${(value / simd).toFixed(2).padStart(9)}x`);
 }

@@ -10,6 +10,7 @@ started=$SECONDS
 bash scripts/bootstrap.sh || { echo "bootstrap failed" >&2; exit 1; }
 bash scripts/build.sh || { echo "build failed" >&2; exit 1; }
 bash scripts/build-native.sh >/dev/null || { echo "native build failed" >&2; exit 1; }
+bash scripts/fixtures.sh || { echo "test photographs could not be prepared" >&2; exit 1; }
 bash scripts/ensure-ice-ip.sh || { echo "no address for WebRTC" >&2; exit 1; }
 
 declare -a results=()

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "../bench/mixer8_workload.h"
+#include "../bench/video_workload.h"
 #include "trtc/audio/level_meter.h"
 #include "trtc/audio/mixer.h"
 #if TRTC_BENCH_CODECS
@@ -102,7 +103,25 @@ class OggOpusBench {
 
 }  // namespace
 
+/// The native benchmark's beauty workload (wasm/bench/video_workload.h): `frames` frames of
+/// width x height through the beauty filter with the named kernels, each from a fresh copy.
+double run_beauty(const std::string& kernel, int frames, int width, int height) {
+  if (kernel != "scalar" && kernel != "simd") return -1.0;
+  const std::vector<std::uint8_t> source = trtc::bench::make_video_frame(width, height);
+  std::vector<std::uint8_t> frame = source;
+  trtc::video::BeautyProcessor p(kernel == "simd" ? trtc::video::KernelSet::kSimd : trtc::video::KernelSet::kScalar);
+  p.set_params(trtc::bench::kBeautyBenchParams);
+  double checksum = 0.0;
+  for (int f = 0; f < frames; ++f) {
+    frame = source;
+    p.process(trtc::video::packed_i420(frame.data(), width, height));
+    checksum += frame[static_cast<std::size_t>(f) % frame.size()];
+  }
+  return checksum;
+}
+
 EMSCRIPTEN_BINDINGS(trtc_bench) {
+  function("runBeauty", &run_beauty);
   function("runLevelMeter", &run_level_meter);
   function("runMixer8", &run_mixer8);
 #if TRTC_BENCH_CODECS

@@ -51,6 +51,8 @@ export default tseslint.config(
         requestAnimationFrame: 'readonly',
         TRTC: 'readonly',
         TRTCAudioMixer: 'readonly',
+        TRTCBeauty: 'readonly',
+        MediaStreamTrackProcessor: 'readonly',
         Node: 'readonly',
       },
     },

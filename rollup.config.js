@@ -4,7 +4,8 @@
 // gets bundles of its own: dist/rtc-detect.esm.js, dist/rtc-detect.umd.js (global RTCDetect) and
 // types/rtc-detect.d.ts. The AudioWorklet modules are bundled with their single-file WASM builds:
 // dist/wasm/trtc-audio.worklet.js (the SDK's capture stage, loaded from the assets folder) and the
-// AudioMixer plugin's worklet, inlined as text into dist/plugins/audio-mixer.{esm,umd}.js.
+// AudioMixer plugin's worklet, inlined as text into dist/plugins/audio-mixer.{esm,umd}.js. The
+// Beauty plugin's Worker is bundled with its WASM build and inlined into dist/plugins/beauty.*.js.
 import { copyFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { dts } from 'rollup-plugin-dts';
@@ -72,6 +73,7 @@ function textModule(id, file) {
 
 const banner = `/*! trtc-web-wasm v${process.env.npm_package_version ?? ''} | MIT */`;
 const mixerBanner = `/*! trtc-web-wasm AudioMixer plugin v${process.env.npm_package_version ?? ''} | MIT */`;
+const beautyBanner = `/*! trtc-web-wasm Beauty plugin v${process.env.npm_package_version ?? ''} | MIT */`;
 const detectBanner = `/*! trtc-web-wasm RTCDetect v${process.env.npm_package_version ?? ''} | MIT */`;
 
 export default [
@@ -145,6 +147,35 @@ export default [
   {
     input: 'build/ts/plugins/audio-mixer/index.d.ts',
     output: { file: 'types/plugins/audio-mixer.d.ts', format: 'es' },
+    plugins: [dts()],
+  },
+  {
+    // The Beauty plugin's Worker (with its single-file WASM build): an intermediate file, inlined
+    // into the plugin bundles below and started from a blob: URL as a module worker.
+    input: 'build/ts/plugins/beauty/worker.js',
+    output: { file: 'build/workers/beauty.worker.js', format: 'es', banner: beautyBanner },
+    plugins: [emscriptenModule('trtc-beauty-wasm', 'trtc-beauty.js')],
+  },
+  {
+    input: 'build/ts/plugins/beauty/index.js',
+    output: { file: 'dist/plugins/beauty.esm.js', format: 'es', banner: beautyBanner },
+    plugins: [textModule('beauty-worker-source', 'build/workers/beauty.worker.js')],
+  },
+  {
+    // UMD: the global TRTCBeauty is the plugin class; it registers itself with a global TRTC.
+    input: 'build/ts/plugins/beauty/umd.js',
+    output: {
+      file: 'dist/plugins/beauty.umd.js',
+      format: 'umd',
+      name: 'TRTCBeauty',
+      exports: 'default',
+      banner: beautyBanner,
+    },
+    plugins: [textModule('beauty-worker-source', 'build/workers/beauty.worker.js')],
+  },
+  {
+    input: 'build/ts/plugins/beauty/index.d.ts',
+    output: { file: 'types/plugins/beauty.d.ts', format: 'es' },
     plugins: [dts()],
   },
 ];

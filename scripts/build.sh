@@ -11,4 +11,4 @@ npx tsc -p js/tsconfig.json
 npx rollup -c rollup.config.js --silent
 log "room server (tsc)"
 npx tsc -p server/tsconfig.json
-ls -l dist/trtc.esm.js dist/trtc.umd.js dist/wasm/trtc-core.wasm dist/wasm/trtc-audio.worklet.js dist/plugins/audio-mixer.esm.js types/index.d.ts | awk '{print "  " $5 "\t" $9}'
+ls -l dist/trtc.esm.js dist/trtc.umd.js dist/wasm/trtc-core.wasm dist/wasm/trtc-audio.worklet.js dist/plugins/audio-mixer.esm.js dist/plugins/beauty.esm.js types/index.d.ts | awk '{print "  " $5 "\t" $9}'

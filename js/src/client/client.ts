@@ -550,9 +550,12 @@ export class Client extends Emitter<ClientEventMap> {
     };
     // The stream may have switched its audio (microphone ↔ processed track, e.g. a capture volume
     // or the AudioMixer taking effect) while the connection was being set up, before it had a binding.
-    const audio = stream.getAudioTrack();
-    if (pub.canReplace('audio') && audio && pub.sentTrack('audio') !== audio) {
-      void pub.replaceTrack('audio', audio).catch((e) => log.warn('could not send the current audio track', e));
+    // Likewise video (camera ↔ a plugin's processed track, e.g. Beauty started meanwhile).
+    for (const kind of ['audio', 'video'] as const) {
+      const track = kind === 'audio' ? stream.getAudioTrack() : stream.getVideoTrack();
+      if (pub.canReplace(kind) && track && pub.sentTrack(kind) !== track) {
+        void pub.replaceTrack(kind, track).catch((e) => log.warn(`could not send the current ${kind} track`, e));
+      }
     }
     stream.setConnectionState('CONNECTED');
     log.info(`published ${t} stream ${stream.getId()}`);

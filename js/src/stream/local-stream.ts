@@ -3,6 +3,14 @@
 import { ErrorCode, RtcError } from '../errors';
 import { log } from '../common/logger';
 import { LocalAudioGraph, type AudioInsert } from '../audio/local-audio-graph';
+
+/** @internal A plugin's video stage (the Beauty plugin): its output replaces the camera track. */
+export interface VideoInsert {
+  /** The processed track, published and previewed instead of the camera. */
+  readonly track: MediaStreamTrack;
+  /** The camera track changed (switchDevice, recapture, replaceTrack): process this one now. */
+  setSource(track: MediaStreamTrack | null): void;
+}
 import {
   checkBoolean,
   checkNumber,
@@ -92,6 +100,7 @@ export class LocalStream extends Stream {
   private audioGraph?: LocalAudioGraph;
   private audioGraphPromise?: Promise<LocalAudioGraph>;
   private audioInsert?: { insert: AudioInsert; owner: object };
+  private videoInsert?: { insert: VideoInsert; owner: object };
   private recovering = new Set<'audio' | 'video'>();
   private readonly onEnded = new Map<MediaStreamTrack, () => void>();
   private readonly plugins = new Map<string, PluginInstance>();
@@ -202,7 +211,37 @@ export class LocalStream extends Stream {
   }
 
   protected currentVideoTrack(): MediaStreamTrack | null {
+    if (this.videoTrack_ && this.videoInsert) return this.videoInsert.insert.track;
     return this.videoTrack_;
+  }
+
+  /**
+   * @internal Publishes and previews a plugin's processed video (the Beauty plugin) instead of the
+   * camera track; the plugin reads the camera itself. Resolves once the publisher sends it
+   * (replaceTrack: no renegotiation).
+   */
+  async setVideoInsert(insert: VideoInsert, owner: object): Promise<void> {
+    if (!this.videoTrack_) throw invalidOperation('LocalStream', 'the stream has no video track to process');
+    this.videoInsert = { insert, owner };
+    insert.track.enabled = !this.videoMuted_;
+    await this.videoRoutingChanged();
+  }
+
+  /** @internal Goes back to the camera track, if `owner` set the current video insert. */
+  async clearVideoInsert(owner: object): Promise<void> {
+    if (this.videoInsert?.owner !== owner) return;
+    this.videoInsert = undefined;
+    await this.videoRoutingChanged();
+  }
+
+  /** @internal The camera (or custom) video track, before any plugin processing. */
+  sourceVideoTrack(): MediaStreamTrack | null {
+    return this.videoTrack_;
+  }
+
+  private async videoRoutingChanged(): Promise<void> {
+    await this.binding?.trackChanged('video', this.currentVideoTrack());
+    await this.updatePlayer();
   }
 
   protected defaultPlayOptions(): Required<PlayOptions> {
@@ -424,8 +463,10 @@ export class LocalStream extends Stream {
       this.audioGraph?.setMic(track);
       if (track) track.enabled = !this.audioMuted_;
       this.routedAudio = this.currentAudioTrack();
+    } else {
+      this.videoInsert?.insert.setSource(track);
     }
-    await this.binding?.trackChanged(kind, kind === 'audio' ? this.currentAudioTrack() : this.videoTrack_);
+    await this.binding?.trackChanged(kind, kind === 'audio' ? this.currentAudioTrack() : this.currentVideoTrack());
     await this.updatePlayer();
     if (stopOld && old && old !== track) old.stop();
   }
@@ -563,6 +604,9 @@ export class LocalStream extends Stream {
     track.enabled = !muted;
     if (kind === 'audio') this.audioMuted_ = muted;
     else this.videoMuted_ = muted;
+    // A processed video track goes black too (its frames come from the camera's disabled track,
+    // but the sender should send black frames at once, as with the camera).
+    if (kind === 'video' && this.videoInsert) this.videoInsert.insert.track.enabled = !muted;
     this.binding?.muteChanged(kind, muted);
     return true;
   }
@@ -649,6 +693,7 @@ export class LocalStream extends Stream {
     this.audioGraph = undefined;
     this.audioGraphPromise = undefined;
     this.audioInsert = undefined;
+    this.videoInsert = undefined;
     for (const kind of ['audio', 'video'] as const) {
       const t = kind === 'audio' ? this.audioTrack_ : this.videoTrack_;
       if (t && this.sourceOf(kind) !== 'custom') t.stop();

@@ -21,6 +21,7 @@
     starting: false, // capturing the camera and microphone
     ending: false,
     music: null, // the AudioMixer source of "Play music"
+    beauty: false, // the Beauty plugin runs on the camera
   };
   /** Remote tiles by `userId|main` or `userId|auxiliary`: { el, stream, prev }. */
   const tiles = new Map();
@@ -369,6 +370,7 @@
     call.client = null;
     void call.music?.destroy();
     call.music = null;
+    call.beauty = false; // close() below stops the plugin
     call.local?.close();
     call.local = null;
     call.screen?.close();
@@ -659,6 +661,12 @@
     const music = $('toggle-music');
     music.disabled = !s || !s.hasAudio() || typeof TRTCAudioMixer === 'undefined';
     music.textContent = call.music?.isPlaying() ? 'Stop music' : 'Play music';
+    const beauty = $('toggle-beauty');
+    const canBeauty = typeof TRTCBeauty !== 'undefined' && TRTCBeauty.isSupported();
+    beauty.disabled = !s || !s.hasVideo() || !canBeauty;
+    beauty.title = canBeauty ? 'Skin smoothing, whitening and a rosy tint (Beauty plugin)' : 'Not supported here';
+    beauty.textContent = call.beauty ? 'Beauty off' : 'Beauty on';
+    $('beauty-controls').hidden = !call.beauty;
     const canShare = TRTC.isScreenShareSupported();
     share.disabled = !call.client || !canShare;
     share.title = canShare ? '' : 'This browser cannot share the screen';
@@ -735,6 +743,44 @@
     } finally {
       updateControls();
     }
+  }
+
+  /** The three sliders' values: the Beauty plugin's options. */
+  function beautyOptions() {
+    return {
+      beauty: Number($('beauty-beauty').value),
+      brightness: Number($('beauty-brightness').value),
+      ruddy: Number($('beauty-ruddy').value),
+    };
+  }
+
+  /** Starts or stops the Beauty plugin: the camera is filtered in WASM before it is sent. */
+  async function toggleBeauty() {
+    const s = call.local;
+    if (!s || typeof TRTCBeauty === 'undefined') return;
+    const button = $('toggle-beauty');
+    button.disabled = true;
+    try {
+      if (call.beauty) {
+        call.beauty = false;
+        await s.stopPlugin('Beauty');
+        log('Beauty off: the raw camera is sent again');
+      } else {
+        await s.startPlugin('Beauty', { ...beautyOptions(), onError: (e) => logError('beauty', e) });
+        call.beauty = true;
+        log('Beauty on: adjust it with the sliders; others see the filtered video');
+      }
+    } catch (e) {
+      call.beauty = false;
+      logError('beauty', e);
+    } finally {
+      updateControls();
+    }
+  }
+
+  function updateBeauty() {
+    if (!call.local || !call.beauty) return;
+    call.local.updatePlugin('Beauty', beautyOptions()).catch((e) => logError('beauty', e));
   }
 
   function toggleCamera() {
@@ -1010,6 +1056,9 @@
     $('leave').addEventListener('click', () => void leave());
     $('toggle-mic').addEventListener('click', toggleMic);
     $('toggle-music').addEventListener('click', () => void toggleMusic());
+    $('toggle-beauty').addEventListener('click', () => void toggleBeauty());
+    for (const id of ['beauty-beauty', 'beauty-brightness', 'beauty-ruddy'])
+      $(id).addEventListener('input', updateBeauty);
     $('toggle-camera').addEventListener('click', toggleCamera);
     $('toggle-share').addEventListener('click', () => void toggleShare());
     $('toggle-stats').addEventListener('click', toggleStats);

@@ -117,6 +117,16 @@ test('two people join the same room through the form, see each other, mute, shar
   await expect(a.locator('#log')).toContainText('Music playing');
   await a.getByRole('button', { name: 'Stop music' }).click();
   await expect(a.getByRole('button', { name: 'Play music' })).toBeVisible();
+  // Beauty (plugin): the toggle shows the sliders; moving one updates the running plugin.
+  await a.getByRole('button', { name: 'Beauty on' }).click();
+  await expect(a.getByRole('button', { name: 'Beauty off' })).toBeVisible();
+  await expect(a.locator('#log')).toContainText('Beauty on');
+  await expect(a.locator('#beauty-controls')).toBeVisible();
+  await a.locator('#beauty-brightness').fill('1');
+  await a.getByRole('button', { name: 'Beauty off' }).click();
+  await expect(a.getByRole('button', { name: 'Beauty on' })).toBeVisible();
+  await expect(a.locator('#beauty-controls')).toBeHidden();
+  await expect(a.locator('#log')).not.toContainText('beauty:');
 
   // The stats overlay: a real resolution on the remote and local tiles, then fps and kbps.
   const resolution = /([1-9]\d*)×([1-9]\d*)/;

@@ -178,6 +178,79 @@ for (const pipeline of ['streams', 'canvas'] as const) {
   });
 }
 
+test('Beauty: a camera switch and an update during the start, mute, unpublish/publish and close', async () => {
+  const { a, b } = await call(room++);
+  const raw = await settle(b, 480);
+  const r = await a.evaluate(async () => {
+    const h = (window as any).h;
+    const probe = (window as any).videoProbe;
+    const s = h.streams.alice;
+    const first = s.sourceVideoTrack();
+    // Not awaited: the camera changes and the options are updated while the worker starts.
+    const starting = s.startPlugin('Beauty', { beauty: 0, brightness: 0, ruddy: 0 });
+    const ms = await navigator.mediaDevices.getUserMedia({ video: { width: 640, height: 480, frameRate: 30 } });
+    const second = ms.getVideoTracks()[0];
+    await s.replaceTrack(second);
+    await s.updatePlugin('Beauty', { brightness: 1 });
+    await starting;
+    await new Promise((r) => setTimeout(r, 500));
+    const out = await probe.measure(s.getVideoTrack(), 2000);
+    const cam = await probe.measure(s.sourceVideoTrack(), 1000);
+    return {
+      firstEnded: first.readyState,
+      sourceIsSecond: s.sourceVideoTrack() === second,
+      sendsOutput: probe
+        .senders()
+        .flatMap((p: any) => p.tracks)
+        .some((t: any) => t?.id === s.getVideoTrack().id),
+      out,
+      cam,
+    };
+  });
+  console.log(`switched during start: output ${show(r.out)}; camera ${show(r.cam)}`);
+  expect(r.firstEnded).toBe('ended');
+  expect(r.sourceIsSecond).toBe(true);
+  expect(r.sendsOutput).toBe(true);
+  expect(r.out.luma - r.cam.luma).toBeGreaterThan(10); // the update reached the filter
+  expect(Math.abs(r.out.fps - r.cam.fps) / r.cam.fps).toBeLessThan(0.1); // frames from the new camera
+
+  // muteVideo: black at Bob; unmuteVideo: the filtered picture again.
+  await a.evaluate(() => (window as any).h.streams.alice.muteVideo());
+  await b.waitForTimeout(1500);
+  const muted = await atBob(b, 1500).catch(() => null); // black frames, or none at all
+  if (muted) expect(muted.luma).toBeLessThan(20);
+  await a.evaluate(() => (window as any).h.streams.alice.unmuteVideo());
+  await b.waitForTimeout(2000);
+  const unmuted = await atBob(b, 2000);
+  expect(unmuted.luma - raw.luma).toBeGreaterThan(10);
+
+  // Unpublish and publish again: the filtered track is what goes out.
+  const republished = await a.evaluate(async () => {
+    const h = (window as any).h;
+    const s = h.streams.alice;
+    await h.clients.alice.unpublish(s);
+    await h.clients.alice.publish(s);
+    await new Promise((r) => setTimeout(r, 500));
+    const tracks = (window as any).videoProbe.senders().flatMap((p: any) => p.tracks);
+    return tracks.some((t: any) => t?.id === s.getVideoTrack().id) && s.getVideoTrack() !== s.sourceVideoTrack();
+  });
+  expect(republished).toBe(true);
+
+  // close(): the plugin stops with the stream; its track ends.
+  const closed = await a.evaluate(async () => {
+    const h = (window as any).h;
+    const s = h.streams.alice;
+    const output = s.getVideoTrack();
+    await h.clients.alice.unpublish(s);
+    s.close();
+    await new Promise((r) => setTimeout(r, 300));
+    return output.readyState;
+  });
+  expect(closed).toBe('ended');
+  await a.context().close();
+  await b.context().close();
+});
+
 test('Beauty: bad options are INVALID_PARAMETER, a stream without video INVALID_OPERATION', async () => {
   const a = await openPage();
   const r = await a.evaluate(async () => {

@@ -223,6 +223,7 @@ export class LocalStream extends Stream {
   async setVideoInsert(insert: VideoInsert, owner: object): Promise<void> {
     if (!this.videoTrack_) throw invalidOperation('LocalStream', 'the stream has no video track to process');
     this.videoInsert = { insert, owner };
+    insert.setSource(this.videoTrack_); // the camera may have changed while the plugin was starting
     insert.track.enabled = !this.videoMuted_;
     await this.videoRoutingChanged();
   }

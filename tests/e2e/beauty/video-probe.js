@@ -9,8 +9,8 @@
   const CHEEK = { x0: 0.383, x1: 0.414, y0: 0.207, y1: 0.238 };
 
   async function frameStats(frame) {
-    const w = frame.displayWidth,
-      h = frame.displayHeight;
+    const w = frame.visibleRect.width,
+      h = frame.visibleRect.height;
     const rgba = new Uint8Array(w * h * 4);
     await frame.copyTo(rgba, { format: 'RGBA', colorSpace: 'srgb', layout: [{ offset: 0, stride: w * 4 }] });
     const luma = new Float32Array(w * h);
@@ -53,23 +53,27 @@
       while (performance.now() - start < ms) {
         const { value: f, done } = await reader.read();
         if (done) break;
-        frames++;
-        if (first === null) first = f.timestamp;
-        last = f.timestamp;
-        if (frames % 5 === 0) {
-          const s = await frameStats(f);
-          acc.luma += s.luma;
-          acc.redness += s.redness;
-          acc.texture += s.texture;
-          acc.n++;
-          acc.width = s.width;
-          acc.height = s.height;
+        try {
+          frames++;
+          if (first === null) first = f.timestamp;
+          last = f.timestamp;
+          if (frames % 5 === 0) {
+            const s = await frameStats(f);
+            acc.luma += s.luma;
+            acc.redness += s.redness;
+            acc.texture += s.texture;
+            acc.n++;
+            acc.width = s.width;
+            acc.height = s.height;
+          }
+        } finally {
+          f.close();
         }
-        f.close();
       }
     } finally {
       await reader.cancel().catch(() => undefined);
     }
+    if (acc.n === 0) throw new Error(`only ${frames} frames arrived in ${ms} ms`);
     const seconds = (last - first) / 1e6;
     return {
       fps: seconds > 0 ? (frames - 1) / seconds : 0,

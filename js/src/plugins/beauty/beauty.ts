@@ -152,8 +152,11 @@ export class Beauty implements PluginInstance {
         source,
         this.params,
         {
-          error: (message, fatal) => this.report(fatal ? s.ErrorCode.UNKNOWN : BeautyErrorCode.FRAME_FAILED, message),
-          stats: (st) => this.onStats(st, source),
+          error: (message, fatal) => {
+            this.report(fatal ? s.ErrorCode.UNKNOWN : BeautyErrorCode.FRAME_FAILED, message);
+            if (fatal) void this.detach(); // the raw camera goes out again instead of a frozen track
+          },
+          stats: (st) => this.onStats(st),
         },
         { forceCanvas: o.forceCanvas === true },
       );
@@ -169,6 +172,8 @@ export class Beauty implements PluginInstance {
       return;
     }
     this.pipeline = pipeline;
+    pipeline.setParams(this.params); // updatePlugin() may have come during the start
+    // setVideoInsert hands the pipeline the stream's current camera (it may have switched meanwhile).
     const insert: VideoInsert = { track: pipeline.track, setSource: (t) => pipeline.setSource(t) };
     await this.stream.setVideoInsert(insert, this);
     s.log.info(`Beauty started (${pipeline.mode} pipeline)`, this.params);
@@ -183,10 +188,18 @@ export class Beauty implements PluginInstance {
   /** @internal */
   async stop(): Promise<void> {
     this.stopped = true;
+    await this.detach();
+  }
+
+  /** Sends the raw camera again and ends the pipeline. */
+  private async detach(): Promise<void> {
     const p = this.pipeline;
     this.pipeline = undefined;
-    await this.stream.clearVideoInsert(this);
-    p?.stop();
+    try {
+      await this.stream.clearVideoInsert(this);
+    } finally {
+      p?.stop();
+    }
   }
 
   /** The pipeline in use ('streams' or 'canvas'), or undefined before start. */
@@ -199,9 +212,9 @@ export class Beauty implements PluginInstance {
     return this.stats_;
   }
 
-  private onStats(st: BeautyStats, source: MediaStreamTrack): void {
+  private onStats(st: BeautyStats): void {
     this.stats_ = st;
-    const fps = source.getSettings().frameRate ?? 30;
+    const fps = this.stream.sourceVideoTrack()?.getSettings().frameRate ?? 30;
     const budget = 1000 / fps;
     const now = Date.now();
     if (st.meanMs > budget && now - this.lastLatencyWarning > 10000) {

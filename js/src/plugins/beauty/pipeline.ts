@@ -60,7 +60,9 @@ export class VideoPipeline {
     this.worker.onmessage = (e: MessageEvent<BeautyReply>) => this.onReply(e.data);
     this.worker.onerror = (e) => {
       e.preventDefault();
-      this.events.error(`the Beauty worker failed: ${e.message || 'unknown error'}`, true);
+      const message = `the Beauty worker failed: ${e.message || 'it could not load (does a Content-Security-Policy block blob: workers?)'}`;
+      if (this.started) this.events.error(message, true);
+      else this.rejectReady?.(new Error(message));
     };
     this.ready = new Promise<void>((resolve, reject) => {
       const timer = setTimeout(
@@ -76,15 +78,28 @@ export class VideoPipeline {
         reject(e);
       };
     });
-    if (mode === 'streams') {
-      const generator = new MediaStreamTrackGenerator({ kind: 'video' });
-      this.track = generator;
-      this.pipe(source, generator.writable);
-    } else {
-      this.canvas = new CanvasLoop(source, this.worker, () => this.params);
-      this.track = this.canvas.track;
+    try {
+      if (mode === 'streams') {
+        const generator = new MediaStreamTrackGenerator({ kind: 'video' });
+        this.track = generator;
+        this.source = source;
+        this.pipe(source, generator.writable);
+      } else {
+        this.canvas = new CanvasLoop(source, this.worker, () => this.params);
+        this.source = source;
+        this.track = this.canvas.track;
+      }
+    } catch (e) {
+      this.worker.terminate();
+      URL.revokeObjectURL(this.url);
+      throw e;
     }
   }
+
+  /** The camera track being filtered. */
+  private source: MediaStreamTrack;
+  /** Resolved `ready`: errors go to the events from now on. */
+  private started = false;
 
   private readonly ready: Promise<void>;
   private resolveReady?: () => void;
@@ -105,6 +120,7 @@ export class VideoPipeline {
       p.stop();
       throw e;
     }
+    p.started = true;
     return p;
   }
 
@@ -117,7 +133,8 @@ export class VideoPipeline {
 
   /** Filters a new camera track from now on (the output track stays the same). */
   setSource(source: MediaStreamTrack | null): void {
-    if (this.stopped || !source) return;
+    if (this.stopped || !source || source === this.source) return;
+    this.source = source;
     if (this.mode === 'streams') this.pipe(source);
     else this.canvas?.setSource(source);
   }
@@ -130,8 +147,10 @@ export class VideoPipeline {
   stop(): void {
     if (this.stopped) return;
     this.stopped = true;
+    this.rejectReady?.(new Error('stopped'));
     this.canvas?.stop();
     this.send({ type: 'stop' });
+    this.worker.onmessage = null; // nothing is reported after stop
     this.track.stop();
     // Let the worker close its streams, then end it.
     setTimeout(() => this.worker.terminate(), 100);
@@ -144,6 +163,7 @@ export class VideoPipeline {
   }
 
   private onReply(r: BeautyReply): void {
+    if (this.stopped) return;
     switch (r.type) {
       case 'ready':
         this.resolveReady?.();
@@ -156,8 +176,11 @@ export class VideoPipeline {
         this.canvas?.onFiltered(r);
         break;
       case 'error':
-        if (r.fatal) this.rejectReady?.(new Error(r.message));
-        this.events.error(r.message, r.fatal);
+        if (!this.started) {
+          if (r.fatal) this.rejectReady?.(new Error(r.message));
+        } else {
+          this.events.error(r.message, r.fatal);
+        }
         break;
     }
   }
@@ -196,15 +219,18 @@ class CanvasLoop {
     // No frame rate: a frame is captured whenever the canvas is painted, i.e. once per camera frame.
     this.track = this.output.captureStream().getVideoTracks()[0]!;
     this.setSource(source);
+    this.schedule(); // once: the frame callbacks re-arm themselves and outlive a source change
   }
+
+  private frameRate = 30;
 
   setSource(source: MediaStreamTrack): void {
+    this.frameRate = source.getSettings().frameRate ?? 30;
     this.video.srcObject = new MediaStream([source]);
     void this.video.play().catch(() => undefined);
-    this.schedule(source.getSettings().frameRate ?? 30);
   }
 
-  private schedule(frameRate: number): void {
+  private schedule(): void {
     if (this.stopped) return;
     const v = this.video as HTMLVideoElement & {
       requestVideoFrameCallback?: (cb: () => void) => number;
@@ -212,16 +238,15 @@ class CanvasLoop {
     if (typeof v.requestVideoFrameCallback === 'function') {
       v.requestVideoFrameCallback(() => {
         this.onFrame();
-        this.schedule(frameRate);
+        this.schedule();
       });
     } else {
-      clearTimeout(this.timer);
       this.timer = setTimeout(
         () => {
           this.onFrame();
-          this.schedule(frameRate);
+          this.schedule();
         },
-        1000 / Math.max(1, frameRate),
+        1000 / Math.max(1, this.frameRate),
       );
     }
   }
@@ -252,6 +277,7 @@ class CanvasLoop {
   onFiltered(r: Extract<BeautyReply, { type: 'rgba' }>): void {
     this.busy = false;
     if (this.stopped) return;
+    // Filtered, or the camera's pixels as they were (filter off or failed): drawn either way.
     if (r.width === this.output.width && r.height === this.output.height) {
       const data = new Uint8ClampedArray(r.buffer, 0, r.width * r.height * 4);
       this.outCtx.putImageData(new ImageData(data, r.width, r.height), 0, 0);

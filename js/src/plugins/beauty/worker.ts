@@ -32,7 +32,18 @@ const queue: BeautyRequest[] = [];
 
 let writer: WritableStreamDefaultWriter<VideoFrame> | undefined;
 let reader: ReadableStreamDefaultReader<VideoFrame> | undefined;
+/** The frame loops, chained: a new camera's loop starts only after the previous one returned, so
+ * exactly one frame at a time is inside the engine (they share its buffers). */
+let pumping: Promise<void> = Promise.resolve();
 let stopped = false;
+
+// Failures: at most one non-fatal report per 5 s; 60 failed frames in a row (2 s at 30 fps) are
+// fatal (the filter cannot work on this camera's frames), after which frames pass unfiltered.
+const REPORT_EVERY_MS = 5000;
+const FATAL_AFTER = 60;
+let failedInARow = 0;
+let lastReport_ = 0;
+let givenUp = false;
 
 const stats: BeautyStats = { processed: 0, dropped: 0, meanMs: 0, simd: false };
 let windowMs = 0;
@@ -61,6 +72,27 @@ function account(ms: number): void {
   }
 }
 
+function input(e: BeautyEngine, bytes: number): Uint8Array {
+  const view = e.input(bytes);
+  if (!view) throw new Error(`a frame of ${bytes} bytes is too large (at most 8192 pixels per side)`);
+  return view;
+}
+
+function failed(err: unknown): void {
+  stats.dropped++;
+  failedInARow++;
+  if (failedInARow === FATAL_AFTER) {
+    givenUp = true;
+    post({ type: 'error', message: `frames keep failing, the filter stops: ${String(err)}`, fatal: true });
+    return;
+  }
+  const now = Date.now();
+  if (now - lastReport_ >= REPORT_EVERY_MS) {
+    lastReport_ = now;
+    post({ type: 'error', message: `a frame could not be filtered (sent as it was): ${String(err)}`, fatal: false });
+  }
+}
+
 /** The frame's pixels in the engine's input buffer, laid out as `process()` expects. */
 async function copyIn(e: BeautyEngine, frame: VideoFrame): Promise<{ format: number; w: number; h: number }> {
   const rect = frame.visibleRect ?? { x: 0, y: 0, width: frame.codedWidth, height: frame.codedHeight };
@@ -80,11 +112,11 @@ async function copyIn(e: BeautyEngine, frame: VideoFrame): Promise<{ format: num
       ];
       if (frame.format === 'I420A') layout.push({ offset: i420, stride: w });
       const size = frame.format === 'I420A' ? i420 + w * h : i420;
-      await frame.copyTo(e.input(size)!, { rect: rectInit, layout });
+      await frame.copyTo(input(e, size), { rect: rectInit, layout });
       return { format: I420, w, h };
     }
     case 'NV12':
-      await frame.copyTo(e.input(i420)!, {
+      await frame.copyTo(input(e, i420), {
         rect: rectInit,
         layout: [
           { offset: 0, stride: w },
@@ -96,7 +128,7 @@ async function copyIn(e: BeautyEngine, frame: VideoFrame): Promise<{ format: num
     case 'RGBX':
     case 'BGRA':
     case 'BGRX':
-      await frame.copyTo(e.input(w * h * 4)!, { rect: rectInit, layout: [{ offset: 0, stride: w * 4 }] });
+      await frame.copyTo(input(e, w * h * 4), { rect: rectInit, layout: [{ offset: 0, stride: w * 4 }] });
       return { format: frame.format.startsWith('RGB') ? RGBA : BGRA, w, h };
     default: {
       // Other or unknown (null: not mappable) formats: ask the browser to convert to RGBA.
@@ -105,7 +137,7 @@ async function copyIn(e: BeautyEngine, frame: VideoFrame): Promise<{ format: num
         layout: [{ offset: 0, stride: w * 4 }],
         format: 'RGBA',
       } as VideoFrameCopyToOptions;
-      await frame.copyTo(e.input(w * h * 4)!, options);
+      await frame.copyTo(input(e, w * h * 4), options);
       return { format: RGBA, w, h };
     }
   }
@@ -114,7 +146,7 @@ async function copyIn(e: BeautyEngine, frame: VideoFrame): Promise<{ format: num
 /** The filtered frame, or null when the filter is off (the frame goes on untouched). */
 async function filter(frame: VideoFrame): Promise<VideoFrame | null> {
   const e = engine;
-  if (!e || e.isIdentity()) return null;
+  if (!e || givenUp || e.isIdentity()) return null;
   const t0 = performance.now();
   const { format, w, h } = await copyIn(e, frame);
   if (!e.process(format, w, h)) throw new Error(`cannot filter a ${w}x${h} ${String(frame.format)} frame`);
@@ -130,10 +162,13 @@ async function filter(frame: VideoFrame): Promise<VideoFrame | null> {
   if (frame.duration !== null) init.duration = frame.duration;
   const out = new VideoFrame(e.frame(), init); // copies out of WASM memory
   account(performance.now() - t0);
+  failedInARow = 0;
   return out;
 }
 
 async function pump(r: ReadableStreamDefaultReader<VideoFrame>): Promise<void> {
+  const w = writer;
+  if (!w) return;
   for (;;) {
     let result: ReadableStreamReadResult<VideoFrame>;
     try {
@@ -143,35 +178,35 @@ async function pump(r: ReadableStreamDefaultReader<VideoFrame>): Promise<void> {
     }
     if (result.done) return;
     const frame = result.value;
-    if (stopped || reader !== r || !writer) {
+    if (stopped || reader !== r) {
       frame.close();
       return;
     }
-    let out: VideoFrame | null = null;
+    let send = frame;
     try {
-      out = await filter(frame);
-    } catch (err) {
-      stats.dropped++;
-      post({ type: 'error', message: `a frame could not be filtered: ${String(err)}`, fatal: false });
-    }
-    try {
+      const out = await filter(frame);
       if (out) {
         frame.close();
-        await writer.write(out); // the generator takes ownership
-      } else {
-        await writer.write(frame);
+        send = out;
       }
+    } catch (err) {
+      failed(err);
+    }
+    try {
+      await w.write(send); // the generator takes ownership
     } catch {
-      return; // the generator's track was stopped
+      send.close(); // the generator's track was stopped
+      return;
     }
   }
 }
 
 function setSource(readable: ReadableStream<VideoFrame>): void {
   const old = reader;
-  reader = readable.getReader();
+  const r = readable.getReader();
+  reader = r;
   if (old) void old.cancel().catch(() => undefined);
-  void pump(reader);
+  pumping = pumping.then(() => pump(r));
 }
 
 function handle(m: BeautyRequest): void {
@@ -185,33 +220,44 @@ function handle(m: BeautyRequest): void {
       setParams(m.params);
       break;
     case 'rgba': {
+      // The buffer goes back filtered, or as it came when the filter is off or fails.
       if (m.params) setParams(m.params);
       let ok = false;
       const e = engine;
-      if (e && m.width > 0 && m.height > 0 && m.buffer.byteLength >= m.width * m.height * 4) {
+      const size = m.width * m.height * 4;
+      if (e && !givenUp && !e.isIdentity() && m.width > 0 && m.height > 0 && m.buffer.byteLength >= size) {
         const t0 = performance.now();
-        const bytes = new Uint8Array(m.buffer, 0, m.width * m.height * 4);
-        const input = e.input(bytes.length);
-        if (input) {
-          input.set(bytes);
+        const bytes = new Uint8Array(m.buffer, 0, size);
+        const view = e.input(size);
+        if (view) {
+          view.set(bytes);
           ok = e.process(RGBA, m.width, m.height);
           if (ok) bytes.set(e.rgba());
+        }
+        if (ok) {
           account(performance.now() - t0);
+          failedInARow = 0;
+        } else {
+          failed(new Error(`cannot filter a ${m.width}x${m.height} canvas frame`));
         }
       }
-      if (!ok) stats.dropped++;
       post({ type: 'rgba', id: m.id, width: m.width, height: m.height, buffer: m.buffer, ok }, [m.buffer]);
       break;
     }
-    case 'stop':
+    case 'stop': {
       stopped = true;
-      void reader?.cancel().catch(() => undefined);
-      void writer?.close().catch(() => undefined);
+      const r = reader;
       reader = undefined;
-      writer = undefined;
-      engine?.delete();
-      engine = undefined;
+      void r?.cancel().catch(() => undefined);
+      // Free the engine and close the generator once the frame in flight (if any) is done.
+      pumping = pumping.then(() => {
+        void writer?.close().catch(() => undefined);
+        writer = undefined;
+        engine?.delete();
+        engine = undefined;
+      });
       break;
+    }
   }
 }
 

@@ -71,6 +71,34 @@ function textModule(id, file) {
   };
 }
 
+/**
+ * A plugin's bundles: its worklet or worker with its single-file WASM build (an intermediate file
+ * in build/, inlined as text into the plugin), dist/plugins/<name>.esm.js, dist/plugins/<name>.umd.js
+ * (the global is the plugin class, which registers itself with a global TRTC) and
+ * types/plugins/<name>.d.ts.
+ */
+function pluginBundles({ name, global, banner, inner, innerFile, innerId, wasmId, wasmFile }) {
+  const dir = `build/ts/plugins/${name}`;
+  return [
+    {
+      input: `build/ts/${inner}`,
+      output: { file: innerFile, format: 'es', banner },
+      plugins: [emscriptenModule(wasmId, wasmFile)],
+    },
+    {
+      input: `${dir}/index.js`,
+      output: { file: `dist/plugins/${name}.esm.js`, format: 'es', banner },
+      plugins: [textModule(innerId, innerFile)],
+    },
+    {
+      input: `${dir}/umd.js`,
+      output: { file: `dist/plugins/${name}.umd.js`, format: 'umd', name: global, exports: 'default', banner },
+      plugins: [textModule(innerId, innerFile)],
+    },
+    { input: `${dir}/index.d.ts`, output: { file: `types/plugins/${name}.d.ts`, format: 'es' }, plugins: [dts()] },
+  ];
+}
+
 const banner = `/*! trtc-web-wasm v${process.env.npm_package_version ?? ''} | MIT */`;
 const mixerBanner = `/*! trtc-web-wasm AudioMixer plugin v${process.env.npm_package_version ?? ''} | MIT */`;
 const beautyBanner = `/*! trtc-web-wasm Beauty plugin v${process.env.npm_package_version ?? ''} | MIT */`;
@@ -121,61 +149,26 @@ export default [
     output: { file: 'dist/wasm/trtc-audio.worklet.js', format: 'es', banner },
     plugins: [emscriptenModule('trtc-audio-wasm', 'trtc-audio-worklet.js')],
   },
-  {
-    // The AudioMixer's worklet: an intermediate file, inlined into the plugin bundles below.
-    input: 'build/ts/plugins/audio-mixer/mixer-processor.js',
-    output: { file: 'build/worklets/audio-mixer.worklet.js', format: 'es', banner: mixerBanner },
-    plugins: [emscriptenModule('trtc-audio-mixer-wasm', 'trtc-audio-mixer.js')],
-  },
-  {
-    input: 'build/ts/plugins/audio-mixer/index.js',
-    output: { file: 'dist/plugins/audio-mixer.esm.js', format: 'es', banner: mixerBanner },
-    plugins: [textModule('audio-mixer-worklet-source', 'build/worklets/audio-mixer.worklet.js')],
-  },
-  {
-    // UMD: the global TRTCAudioMixer is the plugin class; it registers itself with a global TRTC.
-    input: 'build/ts/plugins/audio-mixer/umd.js',
-    output: {
-      file: 'dist/plugins/audio-mixer.umd.js',
-      format: 'umd',
-      name: 'TRTCAudioMixer',
-      exports: 'default',
-      banner: mixerBanner,
-    },
-    plugins: [textModule('audio-mixer-worklet-source', 'build/worklets/audio-mixer.worklet.js')],
-  },
-  {
-    input: 'build/ts/plugins/audio-mixer/index.d.ts',
-    output: { file: 'types/plugins/audio-mixer.d.ts', format: 'es' },
-    plugins: [dts()],
-  },
-  {
-    // The Beauty plugin's Worker (with its single-file WASM build): an intermediate file, inlined
-    // into the plugin bundles below and started from a blob: URL as a module worker.
-    input: 'build/ts/plugins/beauty/worker.js',
-    output: { file: 'build/workers/beauty.worker.js', format: 'es', banner: beautyBanner },
-    plugins: [emscriptenModule('trtc-beauty-wasm', 'trtc-beauty.js')],
-  },
-  {
-    input: 'build/ts/plugins/beauty/index.js',
-    output: { file: 'dist/plugins/beauty.esm.js', format: 'es', banner: beautyBanner },
-    plugins: [textModule('beauty-worker-source', 'build/workers/beauty.worker.js')],
-  },
-  {
-    // UMD: the global TRTCBeauty is the plugin class; it registers itself with a global TRTC.
-    input: 'build/ts/plugins/beauty/umd.js',
-    output: {
-      file: 'dist/plugins/beauty.umd.js',
-      format: 'umd',
-      name: 'TRTCBeauty',
-      exports: 'default',
-      banner: beautyBanner,
-    },
-    plugins: [textModule('beauty-worker-source', 'build/workers/beauty.worker.js')],
-  },
-  {
-    input: 'build/ts/plugins/beauty/index.d.ts',
-    output: { file: 'types/plugins/beauty.d.ts', format: 'es' },
-    plugins: [dts()],
-  },
+  ...pluginBundles({
+    // The AudioMixer's worklet, loaded from a blob: URL by audioWorklet.addModule().
+    name: 'audio-mixer',
+    global: 'TRTCAudioMixer',
+    banner: mixerBanner,
+    inner: 'plugins/audio-mixer/mixer-processor.js',
+    innerFile: 'build/worklets/audio-mixer.worklet.js',
+    innerId: 'audio-mixer-worklet-source',
+    wasmId: 'trtc-audio-mixer-wasm',
+    wasmFile: 'trtc-audio-mixer.js',
+  }),
+  ...pluginBundles({
+    // The Beauty plugin's Worker, started from a blob: URL as a module worker.
+    name: 'beauty',
+    global: 'TRTCBeauty',
+    banner: beautyBanner,
+    inner: 'plugins/beauty/worker.js',
+    innerFile: 'build/workers/beauty.worker.js',
+    innerId: 'beauty-worker-source',
+    wasmId: 'trtc-beauty-wasm',
+    wasmFile: 'trtc-beauty.js',
+  }),
 ];

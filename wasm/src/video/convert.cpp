@@ -52,15 +52,20 @@ inline void yuv_to_rgb(float y, float u, float v, std::uint8_t* out) {
   out[3] = 255;
 }
 
+// NV12's Y plane is I420's: a row-by-row copy (strides may differ).
+void copy_luma(const std::uint8_t* y, int stride_y, const I420Frame& out) {
+  for (int row = 0; row < out.height; ++row)
+    std::memcpy(out.y + static_cast<std::ptrdiff_t>(row) * out.stride_y,
+                y + static_cast<std::ptrdiff_t>(row) * stride_y, static_cast<std::size_t>(out.width));
+}
+
 }  // namespace
 
 // --- NV12 → I420 ----------------------------------------------------------------------------------
 
 void nv12_to_i420_scalar(const std::uint8_t* y, int stride_y, const std::uint8_t* uv, int stride_uv,
                          const I420Frame& out) {
-  for (int row = 0; row < out.height; ++row)
-    std::memcpy(out.y + static_cast<std::ptrdiff_t>(row) * out.stride_y,
-                y + static_cast<std::ptrdiff_t>(row) * stride_y, static_cast<std::size_t>(out.width));
+  copy_luma(y, stride_y, out);
   const int cw = chroma_size(out.width), ch = chroma_size(out.height);
   for (int j = 0; j < ch; ++j) {
     const std::uint8_t* s = uv + static_cast<std::ptrdiff_t>(j) * stride_uv;
@@ -76,9 +81,7 @@ void nv12_to_i420_scalar(const std::uint8_t* y, int stride_y, const std::uint8_t
 void nv12_to_i420_simd(const std::uint8_t* y, int stride_y, const std::uint8_t* uv, int stride_uv,
                        const I420Frame& out) {
 #if defined(__wasm_simd128__) || defined(__SSE2__)
-  for (int row = 0; row < out.height; ++row)
-    std::memcpy(out.y + static_cast<std::ptrdiff_t>(row) * out.stride_y,
-                y + static_cast<std::ptrdiff_t>(row) * stride_y, static_cast<std::size_t>(out.width));
+  copy_luma(y, stride_y, out);
   const int cw = chroma_size(out.width), ch = chroma_size(out.height);
   for (int j = 0; j < ch; ++j) {
     const std::uint8_t* s = uv + static_cast<std::ptrdiff_t>(j) * stride_uv;

@@ -35,6 +35,15 @@ I420Image skin_like(int w, int h, unsigned seed) {
   return img;
 }
 
+/// A copy of `img` through a fresh BeautyProcessor with `params` and the given kernels.
+I420Image filtered(const I420Image& img, const BeautyParams& params, KernelSet kernels) {
+  I420Image out = img;
+  BeautyProcessor p(kernels);
+  p.set_params(params);
+  p.process(out.frame());
+  return out;
+}
+
 std::vector<float> random_floats(std::size_t n, float lo, float hi, unsigned seed) {
   std::mt19937 rng(seed);
   std::uniform_real_distribution<float> d(lo, hi);
@@ -129,13 +138,8 @@ TEST(BeautyProcessor, SimdMatchesScalarOnRandomFramesOfAnySize) {
     I420Image img = skin_like(s[0], s[1], 20);
     for (const BeautyParams& params :
          {BeautyParams{1, 0, 0}, BeautyParams{0, 1, 0}, BeautyParams{0, 0, 1}, BeautyParams{0.5f, 0.5f, 0.5f}}) {
-      I420Image a = img, b = img;
-      BeautyProcessor scalar(KernelSet::kScalar), simd(KernelSet::kSimd);
-      scalar.set_params(params);
-      simd.set_params(params);
-      scalar.process(a.frame());
-      simd.process(b.frame());
-      ASSERT_EQ(a.data, b.data) << s[0] << "x" << s[1];
+      ASSERT_EQ(filtered(img, params, KernelSet::kScalar).data, filtered(img, params, KernelSet::kSimd).data)
+          << s[0] << "x" << s[1];
     }
   }
 }
@@ -283,10 +287,7 @@ TEST_F(Photo, SkinMaskCoversTheFaceNotHairOrBackground) {
 }
 
 TEST_F(Photo, SmoothingRemovesSkinTextureAndKeepsEdgesElsewhere) {
-  I420Image out = img;
-  BeautyProcessor p;
-  p.set_params({1.0f, 0.0f, 0.0f});
-  p.process(out.frame());
+  I420Image out = filtered(img, {1.0f, 0.0f, 0.0f}, KernelSet::kSimd);
   const int margin = BeautyProcessor::radius_for(img.width, img.height) + 2;
   double skin_before = 0, skin_after = 0, edge_before = 0, edge_after = 0, strong_before = 0, strong_after = 0;
   long skin_n = 0, outside_n = 0, outside_changed = 0, strong_n = 0;
@@ -330,10 +331,7 @@ TEST_F(Photo, SmoothingRemovesSkinTextureAndKeepsEdgesElsewhere) {
 TEST_F(Photo, StrongerBeautySmoothsMore) {
   double previous = 1e300;
   for (float beauty : {0.0f, 0.25f, 0.5f, 0.75f, 1.0f}) {
-    I420Image out = img;
-    BeautyProcessor p;
-    p.set_params({beauty, 0.0f, 0.0f});
-    p.process(out.frame());
+    I420Image out = filtered(img, {beauty, 0.0f, 0.0f}, KernelSet::kSimd);
     double energy = 0;
     for (int y = 1; y < img.height - 1; ++y)
       for (int x = 1; x < img.width - 1; ++x)
@@ -345,22 +343,14 @@ TEST_F(Photo, StrongerBeautySmoothsMore) {
 
 TEST_F(Photo, SimdMatchesScalarBitForBit) {
   for (const BeautyParams& params : {BeautyParams{1, 0, 0}, BeautyParams{0.7f, 0.6f, 0.5f}}) {
-    I420Image a = img, b = img;
-    BeautyProcessor scalar(KernelSet::kScalar), simd(KernelSet::kSimd);
-    scalar.set_params(params);
-    simd.set_params(params);
-    scalar.process(a.frame());
-    simd.process(b.frame());
-    EXPECT_EQ(a.data, b.data);
+    const I420Image a = filtered(img, params, KernelSet::kScalar);
+    EXPECT_EQ(a.data, filtered(img, params, KernelSet::kSimd).data);
     EXPECT_NE(a.data, img.data);
   }
 }
 
 TEST_F(Photo, RuddyWarmsTheFace) {
-  I420Image out = img;
-  BeautyProcessor p;
-  p.set_params({0.0f, 0.0f, 1.0f});
-  p.process(out.frame());
+  I420Image out = filtered(img, {0.0f, 0.0f, 1.0f}, KernelSet::kSimd);
   double face = 0, wall = 0;
   for (int j = 53; j < 61; ++j)
     for (int i = 98; i < 106; ++i) face += out.v(i, j) - img.v(i, j);

@@ -12,6 +12,7 @@
 // are resampled to the context's rate (48 kHz) by the core's resampler.
 import type { LocalStream } from '../../stream/local-stream';
 import type { PluginContext, PluginInstance, PluginSdk } from '../../plugin';
+import { InstalledSdk } from '../installed-sdk';
 import type { ErrorCodeValue, RtcError } from '../../errors';
 import type { AudioInsert } from '../../audio/local-audio-graph';
 import type { EncodedKind, MixerReply, MixerRequest, WorkletLoad } from './protocol';
@@ -61,17 +62,9 @@ export interface AudioMixerUpdateOptions {
 
 type Handler<T> = (payload: T) => void;
 
-let sdk: PluginSdk | undefined;
-
-function need(): PluginSdk {
-  if (!sdk) throw new Error('AudioMixer: call TRTC.registerPlugin(AudioMixer) first');
-  return sdk;
-}
-
-function invalid(where: string, message: string): RtcError {
-  const s = need();
-  return new s.RtcError({ code: s.ErrorCode.INVALID_PARAMETER, message: `${where}: ${message}` });
-}
+const installed = new InstalledSdk('AudioMixer');
+const need = (): PluginSdk => installed.get();
+const invalid = (where: string, message: string): RtcError => installed.invalid(where, message);
 
 function checkVolume(where: string, v: unknown): void {
   if (v === undefined) return;
@@ -448,7 +441,7 @@ export class AudioSource {
       try {
         (h as Handler<AudioSourceEventMap[K]>)(payload);
       } catch (e) {
-        sdk?.log.error(`a handler of AudioSource event '${event}' threw`, e);
+        installed.peek()?.log.error(`a handler of AudioSource event '${event}' threw`, e);
       }
     }
   }
@@ -488,7 +481,7 @@ export class AudioMixer implements PluginInstance {
 
   /** @internal Called by TRTC.registerPlugin. */
   static install(s: PluginSdk): void {
-    sdk = s;
+    installed.set(s);
   }
 
   /** Creates a source from a URL or an ArrayBuffer; loading starts at once (see AudioSource.whenReady). */

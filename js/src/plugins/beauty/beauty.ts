@@ -10,6 +10,7 @@
 // preview shows the processed video too.
 import type { LocalStream, VideoInsert } from '../../stream/local-stream';
 import type { PluginContext, PluginInstance, PluginSdk } from '../../plugin';
+import { InstalledSdk } from '../installed-sdk';
 import type { ErrorCodeValue, RtcError } from '../../errors';
 import type { BeautyParams, BeautyStats } from './protocol';
 import { VideoPipeline, pipelineSupported, type PipelineMode } from './pipeline';
@@ -50,17 +51,9 @@ const UNSUPPORTED = ['lift', 'shave', 'eye', 'chin', 'effect'];
 const IGNORED = ['sdkAppId', 'userId', 'userSig'];
 const DEFAULTS: BeautyParams = { beauty: 0.5, brightness: 0.5, ruddy: 0.5 };
 
-let sdk: PluginSdk | undefined;
-
-function need(): PluginSdk {
-  if (!sdk) throw new Error('Beauty: call TRTC.registerPlugin(Beauty) first');
-  return sdk;
-}
-
-function invalid(where: string, message: string): RtcError {
-  const s = need();
-  return new s.RtcError({ code: s.ErrorCode.INVALID_PARAMETER, message: `${where}: ${message}` });
-}
+const installed = new InstalledSdk('Beauty');
+const need = (): PluginSdk => installed.get();
+const invalid = (where: string, message: string): RtcError => installed.invalid(where, message);
 
 /** Validates options and returns the parameters they set on top of `base`. */
 function parseOptions(where: string, options: unknown, base: BeautyParams, start: boolean): BeautyParams {
@@ -104,7 +97,7 @@ export class Beauty implements PluginInstance {
 
   /** @internal Called by TRTC.registerPlugin. */
   static install(s: PluginSdk): void {
-    sdk = s;
+    installed.set(s);
   }
 
   /** Whether this browser can run the plugin (Worker, WebAssembly, insertable streams or canvas capture). */

@@ -3,14 +3,6 @@
 import { ErrorCode, RtcError } from '../errors';
 import { log } from '../common/logger';
 import { LocalAudioGraph, type AudioInsert } from '../audio/local-audio-graph';
-
-/** @internal A plugin's video stage (the Beauty plugin): its output replaces the camera track. */
-export interface VideoInsert {
-  /** The processed track, published and previewed instead of the camera. */
-  readonly track: MediaStreamTrack;
-  /** The camera track changed (switchDevice, recapture, replaceTrack): process this one now. */
-  setSource(track: MediaStreamTrack | null): void;
-}
 import {
   checkBoolean,
   checkNumber,
@@ -34,6 +26,14 @@ import {
 import { Stream } from './stream';
 import type { PlayOptions } from './player';
 import { findPlugin, type PluginInstance } from '../plugin';
+
+/** @internal A plugin's video stage (the Beauty plugin): its output replaces the camera track. */
+export interface VideoInsert {
+  /** The processed track, published and previewed instead of the camera. */
+  readonly track: MediaStreamTrack;
+  /** The camera track changed (switchDevice, recapture, replaceTrack): process this one now. */
+  setSource(track: MediaStreamTrack | null): void;
+}
 
 /** Options of `TRTC.createStream()`. */
 export interface StreamConfig {
@@ -159,7 +159,12 @@ export class LocalStream extends Stream {
     const track = this.currentAudioTrack();
     if (track === this.routedAudio) return;
     this.routedAudio = track;
-    await this.binding?.trackChanged('audio', track);
+    await this.sendCurrent('audio');
+  }
+
+  /** Tells the publisher and the player which track of `kind` goes out now (raw or processed). */
+  private async sendCurrent(kind: 'audio' | 'video'): Promise<void> {
+    await this.binding?.trackChanged(kind, kind === 'audio' ? this.currentAudioTrack() : this.currentVideoTrack());
     await this.updatePlayer();
   }
   private routedAudio: MediaStreamTrack | null = null;
@@ -225,24 +230,19 @@ export class LocalStream extends Stream {
     this.videoInsert = { insert, owner };
     insert.setSource(this.videoTrack_); // the camera may have changed while the plugin was starting
     insert.track.enabled = !this.videoMuted_;
-    await this.videoRoutingChanged();
+    await this.sendCurrent('video');
   }
 
   /** @internal Goes back to the camera track, if `owner` set the current video insert. */
   async clearVideoInsert(owner: object): Promise<void> {
     if (this.videoInsert?.owner !== owner) return;
     this.videoInsert = undefined;
-    await this.videoRoutingChanged();
+    await this.sendCurrent('video');
   }
 
   /** @internal The camera (or custom) video track, before any plugin processing. */
   sourceVideoTrack(): MediaStreamTrack | null {
     return this.videoTrack_;
-  }
-
-  private async videoRoutingChanged(): Promise<void> {
-    await this.binding?.trackChanged('video', this.currentVideoTrack());
-    await this.updatePlayer();
   }
 
   protected defaultPlayOptions(): Required<PlayOptions> {
@@ -467,8 +467,7 @@ export class LocalStream extends Stream {
     } else {
       this.videoInsert?.insert.setSource(track);
     }
-    await this.binding?.trackChanged(kind, kind === 'audio' ? this.currentAudioTrack() : this.currentVideoTrack());
-    await this.updatePlayer();
+    await this.sendCurrent(kind);
     if (stopOld && old && old !== track) old.stop();
   }
 

@@ -424,44 +424,59 @@ void BeautyProcessor::resize(int width, int height) {
   height_ = height;
   const std::size_t n = static_cast<std::size_t>(chroma_size(width)) * static_cast<std::size_t>(chroma_size(height));
   for (auto* plane : {&p_, &pp_, &mask_, &mean_p_, &mean_pp_, &a_, &b_}) plane->assign(n, 0.0f);
+  unit_coefficients_ = false;
   rows_.assign(static_cast<std::size_t>(4 * (chroma_size(width) + 2)), 0.0f);
 }
+
+namespace {
+/// One of the two kernel sets, chosen once per frame.
+struct Kernels {
+  decltype(&kernels::downsample_luma_simd) downsample_luma;
+  decltype(&kernels::skin_mask_simd) skin_mask;
+  decltype(&kernels::box_filter_simd) box_filter;
+  decltype(&kernels::guided_coefficients_simd) guided_coefficients;
+  decltype(&kernels::apply_luma_simd) apply_luma;
+  decltype(&kernels::ruddy_simd) ruddy;
+};
+constexpr Kernels kScalarKernels{kernels::downsample_luma_scalar, kernels::skin_mask_scalar,
+                                 kernels::box_filter_scalar,      kernels::guided_coefficients_scalar,
+                                 kernels::apply_luma_scalar,      kernels::ruddy_scalar};
+constexpr Kernels kSimdKernels{kernels::downsample_luma_simd,     kernels::skin_mask_simd,  kernels::box_filter_simd,
+                               kernels::guided_coefficients_simd, kernels::apply_luma_simd, kernels::ruddy_simd};
+}  // namespace
 
 void BeautyProcessor::process(const I420Frame& f) {
   if (is_identity() || f.width <= 0 || f.height <= 0) return;
   resize(f.width, f.height);
-  const bool simd = kernels_ == KernelSet::kSimd;
+  const Kernels& k = kernels_ == KernelSet::kSimd ? kSimdKernels : kScalarKernels;
   const int cw = chroma_size(f.width), ch = chroma_size(f.height), n = cw * ch;
   const BeautyParams& q = params_;
+  const float whiten = 0.5f * q.brightness;
 
   if (q.beauty > 0.0f || q.ruddy > 0.0f) {
-    (simd ? kernels::downsample_luma_simd : kernels::downsample_luma_scalar)(f.y, f.stride_y, f.width, f.height,
-                                                                             p_.data(), pp_.data());
-    (simd ? kernels::skin_mask_simd : kernels::skin_mask_scalar)(p_.data(), f.u, f.stride_u, f.v, f.stride_v, cw, ch,
-                                                                 mask_.data());
+    k.downsample_luma(f.y, f.stride_y, f.width, f.height, p_.data(), pp_.data());
+    k.skin_mask(p_.data(), f.u, f.stride_u, f.v, f.stride_v, cw, ch, mask_.data());
   }
   if (q.beauty > 0.0f) {
-    const auto box = simd ? kernels::box_filter_simd : kernels::box_filter_scalar;
     const int r = radius_for(f.width, f.height);
-    box(p_.data(), mean_p_.data(), cw, ch, r, box_);
-    box(pp_.data(), mean_pp_.data(), cw, ch, r, box_);
-    (simd ? kernels::guided_coefficients_simd : kernels::guided_coefficients_scalar)(
-        mean_p_.data(), mean_pp_.data(), mask_.data(), n, q.beauty, eps_for(q.beauty), a_.data(), b_.data());
+    k.box_filter(p_.data(), mean_p_.data(), cw, ch, r, box_);
+    k.box_filter(pp_.data(), mean_pp_.data(), cw, ch, r, box_);
+    k.guided_coefficients(mean_p_.data(), mean_pp_.data(), mask_.data(), n, q.beauty, eps_for(q.beauty), a_.data(),
+                          b_.data());
+    unit_coefficients_ = false;
     // The coefficients' means (smoothing the mask with them) go into the free mean planes.
-    box(a_.data(), mean_p_.data(), cw, ch, r, box_);
-    box(b_.data(), mean_pp_.data(), cw, ch, r, box_);
-    (simd ? kernels::apply_luma_simd : kernels::apply_luma_scalar)(
-        mean_p_.data(), mean_pp_.data(), f.y, f.stride_y, f.width, f.height, 0.5f * q.brightness, rows_.data());
+    k.box_filter(a_.data(), mean_p_.data(), cw, ch, r, box_);
+    k.box_filter(b_.data(), mean_pp_.data(), cw, ch, r, box_);
+    k.apply_luma(mean_p_.data(), mean_pp_.data(), f.y, f.stride_y, f.width, f.height, whiten, rows_.data());
   } else if (q.brightness > 0.0f) {
-    std::fill(a_.begin(), a_.end(), 1.0f);
-    std::fill(b_.begin(), b_.end(), 0.0f);
-    (simd ? kernels::apply_luma_simd : kernels::apply_luma_scalar)(a_.data(), b_.data(), f.y, f.stride_y, f.width,
-                                                                   f.height, 0.5f * q.brightness, rows_.data());
+    if (!unit_coefficients_) {  // a = 1, b = 0: whitening alone (kept across frames until smoothing reuses them)
+      std::fill(a_.begin(), a_.end(), 1.0f);
+      std::fill(b_.begin(), b_.end(), 0.0f);
+      unit_coefficients_ = true;
+    }
+    k.apply_luma(a_.data(), b_.data(), f.y, f.stride_y, f.width, f.height, whiten, rows_.data());
   }
-  if (q.ruddy > 0.0f) {
-    (simd ? kernels::ruddy_simd : kernels::ruddy_scalar)(mask_.data(), f.u, f.stride_u, f.v, f.stride_v, cw, ch,
-                                                         q.ruddy);
-  }
+  if (q.ruddy > 0.0f) k.ruddy(mask_.data(), f.u, f.stride_u, f.v, f.stride_v, cw, ch, q.ruddy);
 }
 
 }  // namespace trtc::video

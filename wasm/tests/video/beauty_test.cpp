@@ -162,6 +162,23 @@ TEST(BeautyProcessor, ZeroIsTheIdentity) {
   EXPECT_EQ(b.data, img.data);
 }
 
+TEST(BeautyProcessor, WhiteningAloneAfterSmoothingMatchesAFreshProcessor) {
+  // The whitening-only path reuses its unit coefficients across frames; smoothing overwrites them.
+  const I420Image img = skin_like(64, 48, 22);
+  BeautyProcessor p;
+  I420Image first = img, second = img, third = img;
+  p.set_params({0.0f, 1.0f, 0.0f});
+  p.process(first.frame());
+  p.set_params({1.0f, 1.0f, 0.0f});
+  p.process(second.frame());
+  p.set_params({0.0f, 1.0f, 0.0f});
+  p.process(third.frame());
+  const I420Image fresh = filtered(img, {0.0f, 1.0f, 0.0f}, KernelSet::kSimd);
+  EXPECT_EQ(first.data, fresh.data);
+  EXPECT_EQ(third.data, fresh.data);
+  EXPECT_NE(second.data, fresh.data);
+}
+
 TEST(BeautyProcessor, ParametersAreClampedAndNaNIsZero) {
   BeautyProcessor p;
   p.set_params({2.0f, -1.0f, std::nanf("")});

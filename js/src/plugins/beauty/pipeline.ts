@@ -78,15 +78,14 @@ export class VideoPipeline {
         reject(e);
       };
     });
+    this.source = source;
     try {
       if (mode === 'streams') {
         const generator = new MediaStreamTrackGenerator({ kind: 'video' });
         this.track = generator;
-        this.source = source;
         this.pipe(source, generator.writable);
       } else {
         this.canvas = new CanvasLoop(source, this.worker, () => this.params);
-        this.source = source;
         this.track = this.canvas.track;
       }
     } catch (e) {

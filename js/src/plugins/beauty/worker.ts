@@ -26,7 +26,6 @@ const BT601: VideoColorSpaceInit = {
 };
 
 let engine: BeautyEngine | undefined;
-let simd = false;
 let fatal: string | undefined;
 const queue: BeautyRequest[] = [];
 
@@ -42,13 +41,13 @@ let stopped = false;
 const REPORT_EVERY_MS = 5000;
 const FATAL_AFTER = 60;
 let failedInARow = 0;
-let lastReport_ = 0;
+let lastFailureReport = 0;
 let givenUp = false;
 
 const stats: BeautyStats = { processed: 0, dropped: 0, meanMs: 0, simd: false };
 let windowMs = 0;
 let windowFrames = 0;
-let lastReport = Date.now();
+let lastStatsReport = Date.now();
 
 function post(reply: BeautyReply, transfer: Transferable[] = []): void {
   scope.postMessage(reply, transfer);
@@ -58,16 +57,18 @@ function setParams(p: BeautyParams): void {
   engine?.setParams(p.beauty, p.brightness, p.ruddy);
 }
 
+/** A frame was filtered in `ms` (which also ends a run of failures). */
 function account(ms: number): void {
+  failedInARow = 0;
   stats.processed++;
   windowMs += ms;
   windowFrames++;
   const now = Date.now();
-  if (now - lastReport >= 1000) {
+  if (now - lastStatsReport >= 1000) {
     stats.meanMs = windowFrames > 0 ? windowMs / windowFrames : 0;
     windowMs = 0;
     windowFrames = 0;
-    lastReport = now;
+    lastStatsReport = now;
     post({ type: 'stats', stats: { ...stats } });
   }
 }
@@ -87,8 +88,8 @@ function failed(err: unknown): void {
     return;
   }
   const now = Date.now();
-  if (now - lastReport_ >= REPORT_EVERY_MS) {
-    lastReport_ = now;
+  if (now - lastFailureReport >= REPORT_EVERY_MS) {
+    lastFailureReport = now;
     post({ type: 'error', message: `a frame could not be filtered (sent as it was): ${String(err)}`, fatal: false });
   }
 }
@@ -162,7 +163,6 @@ async function filter(frame: VideoFrame): Promise<VideoFrame | null> {
   if (frame.duration !== null) init.duration = frame.duration;
   const out = new VideoFrame(e.frame(), init); // copies out of WASM memory
   account(performance.now() - t0);
-  failedInARow = 0;
   return out;
 }
 
@@ -236,7 +236,6 @@ function handle(m: BeautyRequest): void {
         }
         if (ok) {
           account(performance.now() - t0);
-          failedInARow = 0;
         } else {
           failed(new Error(`cannot filter a ${m.width}x${m.height} canvas frame`));
         }
@@ -273,9 +272,8 @@ scope.onmessage = (e) => {
 createTrtcBeauty().then(
   (m) => {
     engine = new m.BeautyEngine();
-    simd = m.simdAvailable();
-    stats.simd = simd;
-    post({ type: 'ready', simd });
+    stats.simd = m.simdAvailable();
+    post({ type: 'ready', simd: stats.simd });
     for (const r of queue.splice(0)) handle(r);
   },
   (err: unknown) => {

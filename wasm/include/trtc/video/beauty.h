@@ -117,6 +117,7 @@ class BeautyProcessor {
   BeautyParams params_;
   int width_ = 0, height_ = 0;
   std::vector<float> p_, pp_, mask_, mean_p_, mean_pp_, a_, b_, rows_;
+  bool unit_coefficients_ = false;  // a_ = 1 and b_ = 0 (whitening without smoothing)
   kernels::BoxScratch box_;
 };
 
